@@ -1,0 +1,12 @@
+import type { AppConfig } from './app.config.js';
+import type { DatabaseConfig } from './database.config.js';
+import type { RedisConfig } from './redis.config.js';
+import type { WechatConfig } from './wechat.config.js';
+
+/** Shape of every config namespace, for `ConfigService<AllConfig, true>` with `{ infer: true }`. */
+export interface AllConfig {
+  app: AppConfig;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  wechat: WechatConfig;
+}

@@ -1,0 +1,132 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/** Every environment variable the service reads, with its rules. Defaults live in the config namespaces. */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(NODE_ENVS)
+  NODE_ENV?: NodeEnv;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  @IsOptional()
+  @Matches(/^(mysql|mariadb):\/\/[^/]+\/[^/?]+/, {
+    message: 'DATABASE_URL must look like mysql://user:pass@host:port/database',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  SQLITE_PATH?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DB_MIGRATIONS_RUN?: boolean;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:port[/db]' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_KEY_PREFIX?: string;
+
+  @IsOptional()
+  @Matches(/^wx[0-9a-zA-Z]{16}(,wx[0-9a-zA-Z]{16})*$/, {
+    message: 'WECHAT_APPID must be one appid (wx + 16 characters) or a comma-separated list of them',
+  })
+  WECHAT_APPID?: string;
+
+  @IsOptional()
+  @IsString()
+  WECHAT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  WECHAT_API_BASE_URL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WECHAT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WECHAT_SIMULATOR_PORT?: number;
+}
+
+/** Thrown at boot when the environment is unusable; its message lists every problem at once. */
+export class InvalidEnvironmentError extends Error {
+  override readonly name = 'InvalidEnvironmentError';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment, the service will not start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const PLACEHOLDER_SECRET = /^(changeme|change-me|secret|test|dev|development|placeholder|x+|0+)$/i;
+
+/**
+ * Validates and converts the raw environment. Empty strings count as unset.
+ * In production every development fallback (SQLite, in-process store, simulator) is refused.
+ */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== '' && value != null));
+  const env = plainToInstance(EnvironmentVariables, present, { enableImplicitConversion: true });
+  const problems = validateSync(env, { skipMissingProperties: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}),
+  );
+  problems.push(...crossFieldProblems(env));
+  if (env.NODE_ENV === 'production') problems.push(...productionProblems(env));
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
+  return env;
+}
+
+function crossFieldProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  const appids = env.WECHAT_APPID?.split(',') ?? [];
+  const secrets = env.WECHAT_SECRET?.split(',') ?? [];
+  if (appids.length > 0 && secrets.length !== appids.length) {
+    problems.push(`WECHAT_SECRET must list one secret per WECHAT_APPID (${appids.length} appid(s) given)`);
+  }
+  if (appids.length === 0 && secrets.length > 0) {
+    problems.push('WECHAT_SECRET is set but WECHAT_APPID is not');
+  }
+  return problems;
+}
+
+function productionProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (!env.DATABASE_URL) {
+    problems.push('DATABASE_URL is required in production (the embedded SQLite file is for development only)');
+  }
+  if (!env.REDIS_URL) {
+    problems.push('REDIS_URL is required in production (the in-process session store is for development only)');
+  }
+  if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
+    problems.push(
+      'WECHAT_APPID and WECHAT_SECRET are required in production (the built-in WeChat simulator is for development only)',
+    );
+  } else if (env.WECHAT_SECRET.split(',').some((secret) => PLACEHOLDER_SECRET.test(secret))) {
+    problems.push('WECHAT_SECRET holds a placeholder value');
+  }
+  return problems;
+}

@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/database.config.js';
+import { User } from '../user/user.entity.js';
+import { CreateUsers1763700000000 } from './migrations/1763700000000-CreateUsers.js';
+
+export const ENTITIES = [User];
+export const MIGRATIONS = [CreateUsers1763700000000];
+
+/**
+ * The one place TypeORM options are built, shared by the app and by ormconfig.ts (the migration CLI),
+ * so both always talk to the same schema the same way.
+ */
+export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  if (config.kind === 'sqlite') {
+    // Development only: the schema follows the entities; MySQL uses migrations instead.
+    return { type: 'better-sqlite3', database: config.path, entities: ENTITIES, synchronize: true };
+  }
+  return {
+    type: 'mysql',
+    url: config.url,
+    // Sets the connection charset (SET NAMES utf8mb4): 4-byte emoji survive the wire, not just the column.
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // Applied by runMigrationsWithLock at start-up instead, which serialises concurrent instances.
+    migrationsRun: false,
+    synchronize: false,
+    connectTimeout: 5000,
+    extra: { connectionLimit: 20, enableKeepAlive: true },
+  };
+}

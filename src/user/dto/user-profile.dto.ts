@@ -1,0 +1,38 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { User } from '../user.entity.js';
+
+/** What a client may see of a user. Never openid, unionid or anything about session_key. */
+export class UserProfileDto {
+  @ApiProperty({ example: 42 })
+  id!: number;
+
+  @ApiProperty({ example: '小明😀', nullable: true, type: String })
+  nickname!: string | null;
+
+  @ApiProperty({ example: 'https://example.com/avatars/3f2a.png', nullable: true, type: String })
+  avatarUrl!: string | null;
+
+  @ApiProperty({ example: 0, description: '0 unknown, 1 male, 2 female', enum: [0, 1, 2] })
+  gender!: number;
+
+  @ApiProperty({ example: '13800138000', nullable: true, type: String })
+  phoneNumber!: string | null;
+
+  @ApiProperty({ example: '86', nullable: true, type: String })
+  countryCode!: string | null;
+
+  @ApiProperty({ example: '2026-11-21T06:00:00.000Z' })
+  createdAt!: string;
+}
+
+export function mapUserProfile(user: User): UserProfileDto {
+  return {
+    id: user.id,
+    nickname: user.nickname,
+    avatarUrl: user.avatarUrl,
+    gender: user.gender,
+    phoneNumber: user.phoneNumber,
+    countryCode: user.countryCode,
+    createdAt: new Date(user.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Where the tests find the machine's real MariaDB and Redis (defaults set by global-setup.js,
+ * overridable with TEST_MYSQL_URL / TEST_REDIS_URL). Each run has its own database and key prefix.
+ */
+export function testDatabaseUrl(): string {
+  return requireEnv('WEAPP_AUTH_TEST_DATABASE_URL');
+}
+
+export function testRedisUrl(): string {
+  return requireEnv('TEST_REDIS_URL');
+}
+
+export function testMysqlAdminUrl(): string {
+  return requireEnv('TEST_MYSQL_URL');
+}
+
+/** A Redis key prefix unique to this run and label; global teardown deletes everything under it. */
+export function testRedisPrefix(label: string): string {
+  return `wxauth:${requireEnv('WEAPP_AUTH_TEST_RUN_ID')}:${label}:`;
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through \`npm test\``);
+  return value;
+}
