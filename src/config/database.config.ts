@@ -2,8 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { validateEnv } from './env.validation.js';
 
 export type DatabaseConfig =
-  | { kind: 'mysql'; url: string; migrationsRun: boolean }
-  | { kind: 'sqlite'; path: string };
+  { kind: 'mysql'; url: string; migrationsRun: boolean } | { kind: 'sqlite'; path: string };
 
 export const DEFAULT_SQLITE_PATH = 'data/weapp-auth.sqlite';
 

@@ -1,22 +1,50 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+// Reads the raw string (implicit conversion would already have turned 'false' into true), and leaves
+// unrecognised words as strings so @IsBoolean reports them instead of silently meaning false.
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  yes: true,
+  on: true,
+  false: false,
+  '0': false,
+  no: false,
+  off: false,
+};
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const raw = obj[key];
+  return typeof raw === 'string' ? (BOOLEAN_WORDS[raw.toLowerCase()] ?? raw) : raw;
+};
 
-/** Every environment variable the service reads, with its rules. Defaults live in the config namespaces. */
+/**
+ * Every environment variable the service reads, with its rules. Defaults live in the config namespaces.
+ * With `stopAtFirstError` the decorator nearest the property is reported first, so type checks go last.
+ */
 export class EnvironmentVariables {
   @IsOptional()
   @IsIn(NODE_ENVS)
   NODE_ENV?: NodeEnv;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
   @Max(65535)
+  @Min(0)
+  @IsInt()
   PORT?: number;
 
   @IsOptional()
@@ -61,15 +89,15 @@ export class EnvironmentVariables {
   WECHAT_API_BASE_URL?: string;
 
   @IsOptional()
-  @IsInt()
-  @Min(100)
   @Max(60000)
+  @Min(100)
+  @IsInt()
   WECHAT_TIMEOUT_MS?: number;
 
   @IsOptional()
-  @IsInt()
-  @Min(0)
   @Max(65535)
+  @Min(0)
+  @IsInt()
   WECHAT_SIMULATOR_PORT?: number;
 }
 
@@ -89,9 +117,11 @@ const PLACEHOLDER_SECRET = /^(changeme|change-me|secret|test|dev|development|pla
  * In production every development fallback (SQLite, in-process store, simulator) is refused.
  */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
-  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== '' && value != null));
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== '' && value != null),
+  );
   const env = plainToInstance(EnvironmentVariables, present, { enableImplicitConversion: true });
-  const problems = validateSync(env, { skipMissingProperties: false }).flatMap((error) =>
+  const problems = validateSync(env, { stopAtFirstError: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}),
   );
   problems.push(...crossFieldProblems(env));
@@ -116,10 +146,14 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
 function productionProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
   if (!env.DATABASE_URL) {
-    problems.push('DATABASE_URL is required in production (the embedded SQLite file is for development only)');
+    problems.push(
+      'DATABASE_URL is required in production (the embedded SQLite file is for development only)',
+    );
   }
   if (!env.REDIS_URL) {
-    problems.push('REDIS_URL is required in production (the in-process session store is for development only)');
+    problems.push(
+      'REDIS_URL is required in production (the in-process session store is for development only)',
+    );
   }
   if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
     problems.push(

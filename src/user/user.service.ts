@@ -5,7 +5,10 @@ import { QueryFailedError, type Repository } from 'typeorm';
 import { User } from './user.entity.js';
 
 export type UserProfilePatch = Partial<
-  Pick<User, 'nickname' | 'avatarUrl' | 'gender' | 'phoneNumber' | 'purePhoneNumber' | 'countryCode' | 'unionid'>
+  Pick<
+    User,
+    'nickname' | 'avatarUrl' | 'gender' | 'phoneNumber' | 'purePhoneNumber' | 'countryCode' | 'unionid'
+  >
 >;
 
 const DEADLOCK_ERRNO = 1213;

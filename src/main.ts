@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createApp } from './bootstrap.js';
+import type { AllConfig } from './config/config.type.js';
+import { InvalidEnvironmentError } from './config/env.validation.js';
+import { developmentFallbacks } from './config/development-mode.js';
+
+async function main(): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  const app = await createApp();
+  const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
+  const { port, host } = config.get('app', { infer: true });
+  await app.listen(port, host);
+  const fallbacks = developmentFallbacks(config);
+  if (fallbacks.length > 0) {
+    logger.warn(
+      [
+        '',
+        '==================== DEVELOPMENT MODE ====================',
+        ...fallbacks.map((line) => `  ${line}`),
+        '  Not for production: NODE_ENV=production refuses all of these.',
+        '===========================================================',
+      ].join('\n'),
+    );
+  }
+  logger.log(`weapp-auth listening on http://${host}:${port}`);
+}
+
+main().catch((error: unknown) => {
+  // A bad environment is an operator mistake: print the list of problems, not a stack trace.
+  if (error instanceof InvalidEnvironmentError) console.error(error.message);
+  else console.error('weapp-auth failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { openTestDataSource } from '../../test/support/test-database.js';
+import { User } from './user.entity.js';
+import { UsersService } from './user.service.js';
+
+// Runs on the machine's real MariaDB, in this run's own database (see test/support/global-setup.js).
+describe('UsersService on MariaDB', () => {
+  let dataSource: DataSource;
+  let users: UsersService;
+  const appid = 'wx' + randomBytes(8).toString('hex');
+  const newOpenid = () => 'o' + randomBytes(20).toString('base64url').slice(0, 27);
+
+  beforeAll(async () => {
+    dataSource = await openTestDataSource();
+    users = new UsersService(dataSource.getRepository(User));
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+  });
+
+  test('the connection speaks utf8mb4', async () => {
+    const [row] = await dataSource.query('SELECT @@character_set_connection AS cs, HEX(?) AS hex', ['😀']);
+    expect(row).toEqual({ cs: 'utf8mb4', hex: 'F09F9880' });
+  });
+
+  test('a 4-byte emoji nickname round-trips byte-exact', async () => {
+    const nickname = '😀👨‍👩‍👧𠀀テスト';
+    const user = await users.upsertLogin(appid, newOpenid());
+    await users.updateProfile(user.id, { nickname });
+
+    const [row] = await dataSource.query('SELECT HEX(nickname) AS hex FROM users WHERE id = ?', [user.id]);
+    expect(row.hex).toBe(Buffer.from(nickname, 'utf8').toString('hex').toUpperCase());
+    const reloaded = await users.findById(user.id);
+    expect(Buffer.from(reloaded!.nickname!, 'utf8')).toEqual(Buffer.from(nickname, 'utf8'));
+  });
+
+  test('50 concurrent first logins of one openid make exactly one row and 50 successes', async () => {
+    const openid = newOpenid();
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => users.upsertLogin(appid, openid, 'oUnion' + openid.slice(6))),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const ids = new Set(results.map((r) => (r as PromiseFulfilledResult<User>).value.id));
+    expect(ids.size).toBe(1);
+    const [{ n }] = await dataSource.query('SELECT COUNT(*) AS n FROM users WHERE appid = ? AND openid = ?', [
+      appid,
+      openid,
+    ]);
+    expect(Number(n)).toBe(1);
+  });
+
+  test('two openids differing only in case are two users', async () => {
+    const openid = 'oCaseTest' + randomBytes(9).toString('hex').toLowerCase();
+    const lower = await users.upsertLogin(appid, openid);
+    const upper = await users.upsertLogin(appid, openid.toUpperCase());
+    expect(upper.id).not.toBe(lower.id);
+    expect(upper.openid).toBe(openid.toUpperCase());
+    expect((await users.upsertLogin(appid, openid)).id).toBe(lower.id);
+  });
+
+  test('the same openid under two appids is two users', async () => {
+    const openid = newOpenid();
+    const a = await users.upsertLogin(appid, openid);
+    const b = await users.upsertLogin('wx' + randomBytes(8).toString('hex'), openid);
+    expect(a.id).not.toBe(b.id);
+  });
+
+  test('a login records its time and never clears a known unionid', async () => {
+    const openid = newOpenid();
+    const first = await users.upsertLogin(appid, openid, 'oUnionKept000000000000000000');
+    const second = await users.upsertLogin(appid, openid);
+    expect(second.id).toBe(first.id);
+    expect(second.unionid).toBe('oUnionKept000000000000000000');
+    expect(second.lastLoginAt!.getTime()).toBeGreaterThanOrEqual(first.lastLoginAt!.getTime());
+  });
+
+  test('the column refuses a nickname longer than 32 code points (validation must stop it first)', async () => {
+    const user = await users.upsertLogin(appid, newOpenid());
+    await expect(users.updateProfile(user.id, { nickname: '字'.repeat(33) })).rejects.toThrow(/too long/i);
+    await users.updateProfile(user.id, { nickname: '😀'.repeat(32) });
+    expect((await users.findById(user.id))!.nickname).toBe('😀'.repeat(32));
+  });
+});
