@@ -1,0 +1,36 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
+
+/** One mini program's credentials. @publicApi */
+export interface WechatAppCredentials {
+  /** `wx` + 16 lowercase hex characters. */
+  appid: string;
+  /** The AppSecret. Never logged, never put in an error. */
+  secret: string;
+}
+
+/**
+ * Options for {@link WechatModule.forRoot} / `forRootAsync`, also accepted by `new WechatClient(options)`.
+ * Validated at startup; a bad value fails with a message naming the field (never its value).
+ *
+ * @publicApi
+ */
+export interface WechatModuleOptions {
+  /** One or more mini programs. Every client call names its appid; the first app is `defaultAppid`. */
+  apps: WechatAppCredentials[];
+  /** Default `https://api.weixin.qq.com`. Point it at the simulator in development and tests. */
+  baseUrl?: string;
+  /** Total time for one HTTP attempt (connect, headers and body), in ms. Default 5000. */
+  timeoutMs?: number;
+  /** TCP/TLS connect timeout in ms. Default: `timeoutMs`. */
+  connectTimeoutMs?: number;
+  /**
+   * Shared access-token cache and refresh lock, so several instances refresh once. The client does not
+   * close it. Without it the cache is per process.
+   */
+  redis?: Redis | Cluster;
+  /** Prefix for the Redis keys. Default `'wxauth:'`. */
+  redisKeyPrefix?: string;
+  /** Receives retry / refresh / Redis-fallback messages. Default: a Nest `Logger` with context `WechatClient`. */
+  logger?: LoggerService;
+}

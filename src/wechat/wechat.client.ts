@@ -1,0 +1,319 @@
+import { Logger, type LoggerService, type OnModuleDestroy } from '@nestjs/common';
+import { AccessTokenManager, type FetchedAccessToken } from './access-token.manager.js';
+import type { AccessTokenStore } from './access-token.store.js';
+import { MemoryAccessTokenStore } from './memory-access-token.store.js';
+import { RedisAccessTokenStore } from './redis-access-token.store.js';
+import { WechatApiError, type WechatApiName } from './wechat-api.error.js';
+import { sessionKeySignature } from './wechat.crypto.js';
+import { WechatHttp, type WechatHttpRequest } from './wechat.http.js';
+import type { WechatAppCredentials, WechatModuleOptions } from './wechat-options.interface.js';
+import { resolveWechatOptions, type ResolvedWechatOptions } from './wechat-options.validation.js';
+import { requireNumber, requireObject, requireString, type WechatPayload } from './wechat-response.parser.js';
+
+/** code2Session result. Keep `sessionKey` on the server; never send it to the client. @publicApi */
+export interface WechatSession {
+  openid: string;
+  sessionKey: string;
+  /** Present when the mini program is bound to a WeChat Open Platform account. */
+  unionid?: string;
+}
+
+/** getPhoneNumber result. @publicApi */
+export interface WechatPhoneNumber {
+  /** With country code for non-mainland numbers. */
+  phoneNumber: string;
+  purePhoneNumber: string;
+  /** Always a string (WeChat sends `"86"`; its doc example shows a number). */
+  countryCode: string;
+}
+
+/** msg_sec_check v2 verdict. Decide on `suggest`; errcode is 0 even for risky content. @publicApi */
+export interface WechatContentCheck {
+  suggest: 'pass' | 'review' | 'risky';
+  /** 100 = normal; 10001 ad, 20001 politics, 20002 porn, 20003 abuse, 20006 illegal, 20008 fraud, … */
+  label: number;
+}
+
+const LOG_CONTEXT = 'WechatClient';
+const TOKEN_INVALID_ERRCODES = new Set([40001, 40014, 42001]);
+const SUGGESTIONS = new Set(['pass', 'review', 'risky']);
+const BUSY_RETRY_DELAY_MS = 200;
+
+function isTokenRejection(error: unknown): error is WechatApiError {
+  return (
+    error instanceof WechatApiError &&
+    error.errcode !== undefined &&
+    TOKEN_INVALID_ERRCODES.has(error.errcode)
+  );
+}
+
+/**
+ * Client for the WeChat Mini Program server APIs a login backend needs. Every method names its appid; an
+ * appid not in the options fails as MISCONFIGURED without a network call.
+ *
+ * Retries, per reference §1/§11: jscode2session and getuserphonenumber consume a single-use code and are never
+ * retried on -1; checksession, msg_sec_check and the token fetch retry once on -1 after ~200 ms; every
+ * token-protected call refreshes the token and retries once on 40001/40014/42001.
+ *
+ * Errors are {@link WechatApiError}s whose message, fields and logs never contain the AppSecret, a code,
+ * a session_key or an access_token.
+ *
+ * @publicApi
+ */
+export class WechatClient implements OnModuleDestroy {
+  private readonly options: ResolvedWechatOptions;
+  private readonly http: WechatHttp;
+  private readonly tokens: AccessTokenManager;
+  private readonly logger: LoggerService;
+
+  constructor(options: WechatModuleOptions) {
+    this.options = resolveWechatOptions(options);
+    this.logger = this.options.logger ?? new Logger(LOG_CONTEXT);
+    this.http = new WechatHttp(this.options);
+    const store: AccessTokenStore = this.options.redis
+      ? new RedisAccessTokenStore(this.options.redis, this.options.redisKeyPrefix)
+      : new MemoryAccessTokenStore();
+    this.tokens = new AccessTokenManager(store, (appid) => this.fetchStableToken(appid), {
+      // Long enough for one fetch plus its -1 retry; a crashed owner's lock expires on its own.
+      lockTtlMs: 2 * this.options.timeoutMs + 1000,
+      lockWaitMs: this.options.timeoutMs,
+      logger: this.logger,
+    });
+  }
+
+  /** The first configured app. */
+  get defaultAppid(): string {
+    return this.options.defaultAppid;
+  }
+
+  /** Whether `appid` is one of the configured apps. */
+  hasApp(appid: string): boolean {
+    return this.options.apps.has(appid);
+  }
+
+  /**
+   * Exchanges a `wx.login` code (GET /sns/jscode2session). Never retried: the code is single-use and a -1
+   * may or may not have consumed it; the mini program should call `wx.login` again.
+   */
+  async code2Session(appid: string, code: string): Promise<WechatSession> {
+    const api = 'jscode2session';
+    const app = this.app(api, appid);
+    if (typeof code !== 'string' || code.length === 0) {
+      throw new WechatApiError({ api, kind: 'CODE_INVALID', detail: 'empty code' });
+    }
+    const payload = await this.http.call({
+      api,
+      method: 'GET',
+      path: '/sns/jscode2session',
+      query: { appid, secret: app.secret, js_code: code, grant_type: 'authorization_code' },
+      secrets: [app.secret, code],
+    });
+    const session: WechatSession = {
+      openid: requireString(api, payload, 'openid'),
+      sessionKey: requireString(api, payload, 'session_key'),
+    };
+    if (typeof payload.unionid === 'string' && payload.unionid.length > 0) session.unionid = payload.unionid;
+    return session;
+  }
+
+  /**
+   * Whether `sessionKey` is still the user's current session_key (GET /wxa/checksession). 87009 (expired,
+   * rotated or wrong key) → false.
+   */
+  async checkSessionKey(appid: string, openid: string, sessionKey: string): Promise<boolean> {
+    const api = 'checksession';
+    this.app(api, appid);
+    const signature = sessionKeySignature(sessionKey);
+    try {
+      await this.withAccessToken(api, appid, { retryBusy: true }, (token) =>
+        this.http.call({
+          api,
+          method: 'GET',
+          path: '/wxa/checksession',
+          query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
+          secrets: [token, sessionKey, signature],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof WechatApiError && error.kind === 'SIGNATURE_INVALID') return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the user's session_key (GET /wxa/resetusersessionkey) and returns the new one, which inherits
+   * the old expiry. Not retried on -1: the first attempt may have rotated the key already, after which a
+   * retry signed with the old key can only fail.
+   */
+  async resetUserSessionKey(appid: string, openid: string, sessionKey: string): Promise<string> {
+    const api = 'resetusersessionkey';
+    this.app(api, appid);
+    const signature = sessionKeySignature(sessionKey);
+    const payload = await this.withAccessToken(api, appid, { retryBusy: false }, (token) =>
+      this.http.call({
+        api,
+        method: 'GET',
+        path: '/wxa/resetusersessionkey',
+        query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
+        secrets: [token, sessionKey, signature],
+      }),
+    );
+    return requireString(api, payload, 'session_key');
+  }
+
+  /**
+   * Exchanges a phone-number button code (POST /wxa/business/getuserphonenumber). The code is single-use,
+   * so -1 is not retried. The token-refresh retry on 40001/42001 is safe: WeChat checks the access_token
+   * before it looks at (and consumes) the code.
+   */
+  async getPhoneNumber(appid: string, phoneCode: string, openid: string): Promise<WechatPhoneNumber> {
+    const api = 'getuserphonenumber';
+    this.app(api, appid);
+    if (typeof phoneCode !== 'string' || phoneCode.length === 0) {
+      throw new WechatApiError({ api, kind: 'CODE_INVALID', detail: 'empty code' });
+    }
+    const payload = await this.withAccessToken(api, appid, { retryBusy: false }, (token) =>
+      this.http.call({
+        api,
+        method: 'POST',
+        path: '/wxa/business/getuserphonenumber',
+        query: { access_token: token },
+        body: { code: phoneCode, openid },
+        secrets: [token, phoneCode],
+      }),
+    );
+    const info = requireObject(api, payload, 'phone_info');
+    const watermark = requireObject(api, info, 'watermark');
+    if (watermark.appid !== appid) {
+      throw new WechatApiError({ api, kind: 'MALFORMED', detail: 'watermark appid mismatch' });
+    }
+    const countryCode = info.countryCode;
+    if (typeof countryCode !== 'string' && typeof countryCode !== 'number') {
+      throw new WechatApiError({ api, kind: 'MALFORMED', detail: 'missing countryCode' });
+    }
+    return {
+      phoneNumber: requireString(api, info, 'phoneNumber'),
+      purePhoneNumber: requireString(api, info, 'purePhoneNumber'),
+      countryCode: String(countryCode),
+    };
+  }
+
+  /**
+   * Screens user text such as a nickname (POST /wxa/msg_sec_check, v2, scene 1 = profile). The openid must
+   * have used the mini program in the last 2 hours.
+   */
+  async msgSecCheck(appid: string, openid: string, content: string): Promise<WechatContentCheck> {
+    const api = 'msg_sec_check';
+    this.app(api, appid);
+    const payload = await this.withAccessToken(api, appid, { retryBusy: true }, (token) =>
+      this.http.call({
+        api,
+        method: 'POST',
+        path: '/wxa/msg_sec_check',
+        query: { access_token: token },
+        body: { content, version: 2, scene: 1, openid },
+        secrets: [token],
+      }),
+    );
+    const result = requireObject(api, payload, 'result');
+    const suggest = result.suggest;
+    if (typeof suggest !== 'string' || !SUGGESTIONS.has(suggest)) {
+      throw new WechatApiError({ api, kind: 'MALFORMED', detail: 'missing result.suggest' });
+    }
+    return { suggest: suggest as WechatContentCheck['suggest'], label: requireNumber(api, result, 'label') };
+  }
+
+  /**
+   * A valid access_token for `appid` from POST /cgi-bin/stable_token (normal mode), cached until 300 s
+   * before expiry and refreshed once per appid across concurrent callers and instances.
+   */
+  async getAccessToken(appid: string): Promise<string> {
+    this.app('stable_token', appid);
+    return this.tokens.get(appid);
+  }
+
+  /** Closes the HTTP pool. The Redis connection belongs to the caller and stays open. */
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  private app(api: WechatApiName, appid: string): WechatAppCredentials {
+    const app = typeof appid === 'string' ? this.options.apps.get(appid) : undefined;
+    if (!app) throw new WechatApiError({ api, kind: 'MISCONFIGURED', detail: 'unknown appid' });
+    return app;
+  }
+
+  private async fetchStableToken(appid: string): Promise<FetchedAccessToken> {
+    const api = 'stable_token';
+    const app = this.app(api, appid);
+    const request: WechatHttpRequest = {
+      api,
+      method: 'POST',
+      path: '/cgi-bin/stable_token',
+      query: {},
+      // force_refresh=false: every instance gets the same token while it has > 5 min left (reference §5.2).
+      body: { grant_type: 'client_credential', appid, secret: app.secret, force_refresh: false },
+      secrets: [app.secret],
+    };
+    let payload: WechatPayload;
+    try {
+      payload = await this.retryBusyOnce(api, () => this.http.call(request));
+    } catch (error) {
+      // On the token endpoints 40001 means a wrong AppSecret (reference §1.1), not a bad token: there is
+      // nothing to refresh, so it must not look like TOKEN_INVALID to callers or to withAccessToken.
+      if (error instanceof WechatApiError && error.errcode === 40001) {
+        const { errcode, errmsg, rid } = error;
+        throw new WechatApiError({ api, kind: 'MISCONFIGURED', errcode, errmsg, rid });
+      }
+      throw error;
+    }
+    const token = requireString(api, payload, 'access_token');
+    const expiresInSeconds = requireNumber(api, payload, 'expires_in');
+    if (expiresInSeconds <= 0) throw new WechatApiError({ api, kind: 'MALFORMED', detail: 'bad expires_in' });
+    return { token, expiresInSeconds };
+  }
+
+  /**
+   * Runs a token-protected call; on 40001/40014/42001 drops the token (only if the cache still holds that
+   * same token, so a newer one stored by another caller survives), gets a fresh one and retries once.
+   */
+  private async withAccessToken(
+    api: WechatApiName,
+    appid: string,
+    { retryBusy }: { retryBusy: boolean },
+    call: (token: string) => Promise<WechatPayload>,
+  ): Promise<WechatPayload> {
+    const attempt = (token: string): Promise<WechatPayload> =>
+      retryBusy ? this.retryBusyOnce(api, () => call(token)) : call(token);
+    const token = await this.tokens.get(appid);
+    try {
+      return await attempt(token);
+    } catch (error) {
+      if (!isTokenRejection(error)) throw error;
+      this.logger.warn(
+        `${api}: errcode ${error.errcode} for ${appid}; refreshing the access token`,
+        LOG_CONTEXT,
+      );
+      await this.tokens.invalidate(appid, token);
+      return attempt(await this.tokens.get(appid, token));
+    }
+  }
+
+  /** One retry on -1 (system busy) after 200 ms ± 50 %, for idempotent calls only. */
+  private async retryBusyOnce<T>(api: WechatApiName, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof WechatApiError) || error.kind !== 'BUSY') throw error;
+      const delay = Math.round(BUSY_RETRY_DELAY_MS * (0.5 + Math.random()));
+      this.logger.warn(`${api}: errcode -1 (BUSY), retrying once in ${delay} ms`, LOG_CONTEXT);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return call();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { Pool } from 'undici';
+import { WechatApiError, type WechatApiName, type WechatErrorKind } from './wechat-api.error.js';
+import { checkWechatBody, type WechatPayload } from './wechat-response.parser.js';
+
+/** @internal */
+export interface WechatHttpOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  connectTimeoutMs?: number;
+}
+
+/** @internal */
+export interface WechatHttpRequest {
+  api: WechatApiName;
+  method: 'GET' | 'POST';
+  /** API path without the base URL's own path, e.g. `/sns/jscode2session`. */
+  path: string;
+  query: Record<string, string>;
+  /** JSON body for POST. */
+  body?: unknown;
+  /** Every credential in this request (secret, code, session_key, token): scrubbed from anything we keep. */
+  secrets: readonly (string | undefined)[];
+}
+
+// WeChat answers are a few hundred bytes; anything this large is not an API answer.
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** An undici / Node error code, if it looks like one (never the message: it may quote the URL). */
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+}
+
+/**
+ * One keep-alive undici Pool per base URL. Reads every body as text whatever its Content-Type (WeChat
+ * sends JSON as text/plain), enforces a total per-attempt timeout with an AbortSignal, and turns every
+ * transport failure into a {@link WechatApiError} without the request URL or any undici error attached.
+ *
+ * @internal
+ */
+export class WechatHttp {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: WechatHttpOptions) {
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connectTimeout: options.connectTimeoutMs ?? options.timeoutMs,
+      maxResponseSize: MAX_RESPONSE_BYTES,
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  /** Performs one attempt; resolves with the payload when errcode is 0 or absent. */
+  async call(request: WechatHttpRequest): Promise<WechatPayload> {
+    const { api } = request;
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const query = new URLSearchParams(request.query).toString();
+    let phase: 'request' | 'body' = 'request';
+    let text: string;
+    try {
+      const response = await this.pool.request({
+        method: request.method,
+        path: `${this.basePath}${request.path}${query ? `?${query}` : ''}`,
+        headers:
+          request.body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      phase = 'body';
+      if (response.statusCode !== 200) {
+        // Gateway trouble (HTML 502 and the like): business errors always come back as HTTP 200.
+        await response.body.dump().catch(() => undefined);
+        throw new WechatApiError({ api, kind: 'MALFORMED', detail: `HTTP ${response.statusCode}` });
+      }
+      text = await response.body.text();
+    } catch (error) {
+      if (error instanceof WechatApiError) throw error;
+      throw this.transportError(api, error, phase, signal.aborted);
+    }
+    return checkWechatBody(api, text, request.secrets);
+  }
+
+  private transportError(
+    api: WechatApiName,
+    error: unknown,
+    phase: 'request' | 'body',
+    aborted: boolean,
+  ): WechatApiError {
+    const code = errorCode(error);
+    if (aborted || (code && TIMEOUT_CODES.has(code))) {
+      return new WechatApiError({
+        api,
+        kind: 'TIMEOUT',
+        detail: aborted ? `no complete answer within ${this.options.timeoutMs} ms` : code,
+      });
+    }
+    // Headers arrived but the body broke off or overflowed: WeChat may have acted on the request (a code may
+    // be consumed), so this is a bad answer rather than an unreachable host.
+    const kind: WechatErrorKind = phase === 'body' ? 'MALFORMED' : 'UNREACHABLE';
+    return new WechatApiError({
+      api,
+      kind,
+      detail: phase === 'body' ? `incomplete body${code ? `: ${code}` : ''}` : (code ?? 'network error'),
+    });
+  }
+
+  /** Closes the pool once; later calls fail as UNREACHABLE. */
+  close(): Promise<void> {
+    this.closing ??= this.pool.close().catch(() => this.pool.destroy());
+    return this.closing;
+  }
+}
