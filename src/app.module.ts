@@ -1,14 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import type { Redis } from 'ioredis';
+import { AuthModule } from './auth/index.js';
 import { appConfig } from './config/app.config.js';
+import { authConfig, type AuthConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
-import { redisConfig } from './config/redis.config.js';
-import { wechatConfig } from './config/wechat.config.js';
+import { redisConfig, type RedisConfig } from './config/redis.config.js';
+import { wechatConfig, type WechatConfig } from './config/wechat.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { REDIS_CLIENT } from './redis/redis.constants.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UserModule } from './user/user.module.js';
+import { WechatClient } from './wechat/wechat.client.js';
+import { WechatModule } from './wechat/wechat.module.js';
 
 /**
  * Wiring only. `forRoot()` (rather than a static module) so the environment is read and
@@ -23,7 +29,7 @@ export class AppModule {
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          load: [appConfig, databaseConfig, redisConfig, wechatConfig],
+          load: [appConfig, authConfig, databaseConfig, redisConfig, wechatConfig],
           validate: (raw) => {
             validateEnv(raw);
             return raw;
@@ -31,6 +37,35 @@ export class AppModule {
         }),
         DatabaseModule,
         RedisModule,
+        WechatModule.forRootAsync({
+          isGlobal: true,
+          inject: [wechatConfig.KEY, redisConfig.KEY, REDIS_CLIENT],
+          useFactory: (wechat: WechatConfig, redis: RedisConfig, client: Redis | null) => ({
+            apps: wechat.apps,
+            baseUrl: wechat.baseUrl,
+            timeoutMs: wechat.timeoutMs,
+            redis: client ?? undefined,
+            redisKeyPrefix: redis.keyPrefix,
+          }),
+        }),
+        AuthModule.forRootAsync({
+          inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient],
+          useFactory: (
+            auth: AuthConfig,
+            redis: RedisConfig,
+            client: Redis | null,
+            wechatClient: WechatClient,
+          ) => ({
+            redis: client ?? undefined,
+            inMemoryStore: client === null,
+            keyPrefix: redis.keyPrefix,
+            sessionKeySecret: auth.sessionKeySecret,
+            idleTtlSeconds: auth.idleTtlSeconds,
+            touchIntervalSeconds: auth.touchIntervalSeconds,
+            absoluteTtlSeconds: auth.absoluteTtlSeconds,
+            wechatClient,
+          }),
+        }),
         UserModule,
         HealthModule,
       ],

@@ -2,6 +2,8 @@ import { ValidationPipe, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { ErrorResponseFilter } from './common/error-response.filter.js';
+import { validationFailed } from './common/validation-failed.exception.js';
 import { validateEnv } from './config/env.validation.js';
 
 /** JSON bodies larger than this are refused with 413: login and profile payloads are tiny. */
@@ -21,7 +23,15 @@ export async function createApp(
     new FastifyAdapter({ bodyLimit: JSON_BODY_LIMIT_BYTES }),
     { abortOnError: false, ...(options.logger !== undefined && { logger: options.logger }) },
   );
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationFailed,
+    }),
+  );
+  app.useGlobalFilters(new ErrorResponseFilter());
   app.enableShutdownHooks();
   return app;
 }

@@ -3,11 +3,15 @@ import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createApp } from './bootstrap.js';
 import type { AllConfig } from './config/config.type.js';
-import { InvalidEnvironmentError } from './config/env.validation.js';
+import { InvalidEnvironmentError, validateEnv } from './config/env.validation.js';
+import { startDevelopmentSimulator } from './config/development-simulator.js';
 import { developmentFallbacks } from './config/development-mode.js';
 
 async function main(): Promise<void> {
   const logger = new Logger('Bootstrap');
+  validateEnv(process.env);
+  // Nest's shutdown hooks re-raise SIGTERM/SIGINT after closing the app, which also ends the simulator.
+  await startDevelopmentSimulator();
   const app = await createApp();
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   const { port, host } = config.get('app', { infer: true });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabaseUrl, testRedisUrl } from './support/test-services.js';
+import { http } from './support/http.js';
 import { startTestApp, type RunningTestApp } from './support/test-app.js';
 
 describe('the service boots', () => {
@@ -19,22 +20,21 @@ describe('the service boots', () => {
     const app = await startTestApp({ NODE_ENV: 'development', SQLITE_PATH: sqlitePath });
     running.push(app);
 
-    const live = await fetch(`${app.url}/health/live`);
+    const live = await http('GET', `${app.url}/health/live`);
     expect(live.status).toBe(200);
-    expect(await live.json()).toEqual({ status: 'ok' });
-    const ready = await (await fetch(`${app.url}/health/ready`)).json();
-    expect(ready.details.redis.store).toMatch(/in-process/);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await http('GET', `${app.url}/health/ready`);
+    expect(ready.body.details.redis.store).toMatch(/in-process/);
   });
 
   test('on MariaDB and Redis, migrating at start-up, and reports ready', async () => {
     const app = await startTestApp({ DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl() });
     running.push(app);
 
-    const ready = await fetch(`${app.url}/health/ready`);
+    const ready = await http('GET', `${app.url}/health/ready`);
     expect(ready.status).toBe(200);
-    const body = await ready.json();
-    expect(body.details.database.status).toBe('up');
-    expect(body.details.redis.status).toBe('up');
+    expect(ready.body.details.database.status).toBe('up');
+    expect(ready.body.details.redis.status).toBe('up');
   });
 
   test('refuses production without its services, naming each missing variable', async () => {

@@ -1,4 +1,5 @@
 import type { AppConfig } from './app.config.js';
+import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
 import type { RedisConfig } from './redis.config.js';
 import type { WechatConfig } from './wechat.config.js';
@@ -6,6 +7,7 @@ import type { WechatConfig } from './wechat.config.js';
 /** Shape of every config namespace, for `ConfigService<AllConfig, true>` with `{ infer: true }`. */
 export interface AllConfig {
   app: AppConfig;
+  auth: AuthConfig;
   database: DatabaseConfig;
   redis: RedisConfig;
   wechat: WechatConfig;

@@ -49,6 +49,7 @@ describe('validateEnv', () => {
     expect(message).toMatch(/DATABASE_URL is required/);
     expect(message).toMatch(/REDIS_URL is required/);
     expect(message).toMatch(/WECHAT_APPID and WECHAT_SECRET are required/);
+    expect(message).toMatch(/SESSION_KEY_SECRET is required/);
   });
 
   test('production with everything set passes, but not with a placeholder secret', () => {
@@ -58,6 +59,7 @@ describe('validateEnv', () => {
       REDIS_URL: 'redis://cache:6379',
       WECHAT_APPID: 'wx4f4bc4dec97d474b',
       WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
+      SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
     };
     expect(problemsOf(production)).toEqual([]);
     expect(problemsOf({ ...production, WECHAT_SECRET: 'changeme' })).toEqual([

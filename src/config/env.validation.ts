@@ -9,8 +9,10 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
 } from 'class-validator';
+import { parseDurationSeconds } from './duration.js';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -31,6 +33,10 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) 
   const raw = obj[key];
   return typeof raw === 'string' ? (BOOLEAN_WORDS[raw.toLowerCase()] ?? raw) : raw;
 };
+
+const DURATION_FORMAT = /^[1-9]\d*\s*[smhdw]?$/i;
+const DURATION_MESSAGE = (name: string) =>
+  `${name} must be a positive duration in seconds or like 45s, 30m, 1h, 7d, 2w`;
 
 /**
  * Every environment variable the service reads, with its rules. Defaults live in the config namespaces.
@@ -75,8 +81,8 @@ export class EnvironmentVariables {
   REDIS_KEY_PREFIX?: string;
 
   @IsOptional()
-  @Matches(/^wx[0-9a-zA-Z]{16}(,wx[0-9a-zA-Z]{16})*$/, {
-    message: 'WECHAT_APPID must be one appid (wx + 16 characters) or a comma-separated list of them',
+  @Matches(/^wx[0-9a-f]{16}(,wx[0-9a-f]{16})*$/, {
+    message: 'WECHAT_APPID must be one appid (wx + 16 lowercase hex) or a comma-separated list of them',
   })
   WECHAT_APPID?: string;
 
@@ -99,6 +105,23 @@ export class EnvironmentVariables {
   @Min(0)
   @IsInt()
   WECHAT_SIMULATOR_PORT?: number;
+
+  @IsOptional()
+  @MinLength(32, { message: 'SESSION_KEY_SECRET must be at least 32 characters' })
+  @IsString()
+  SESSION_KEY_SECRET?: string;
+
+  @IsOptional()
+  @Matches(DURATION_FORMAT, { message: DURATION_MESSAGE('SESSION_IDLE_TTL') })
+  SESSION_IDLE_TTL?: string;
+
+  @IsOptional()
+  @Matches(DURATION_FORMAT, { message: DURATION_MESSAGE('SESSION_TOUCH_INTERVAL') })
+  SESSION_TOUCH_INTERVAL?: string;
+
+  @IsOptional()
+  @Matches(DURATION_FORMAT, { message: DURATION_MESSAGE('SESSION_ABSOLUTE_TTL') })
+  SESSION_ABSOLUTE_TTL?: string;
 }
 
 /** Thrown at boot when the environment is unusable; its message lists every problem at once. */
@@ -140,6 +163,15 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
   if (appids.length === 0 && secrets.length > 0) {
     problems.push('WECHAT_SECRET is set but WECHAT_APPID is not');
   }
+  const seconds = (value: string | undefined, fallback: number) =>
+    (value && parseDurationSeconds(value)) || fallback;
+  const idle = seconds(env.SESSION_IDLE_TTL, 7 * 86_400);
+  if (seconds(env.SESSION_TOUCH_INTERVAL, 3600) > idle) {
+    problems.push('SESSION_TOUCH_INTERVAL must not exceed SESSION_IDLE_TTL');
+  }
+  if (idle > seconds(env.SESSION_ABSOLUTE_TTL, 30 * 86_400)) {
+    problems.push('SESSION_IDLE_TTL must not exceed SESSION_ABSOLUTE_TTL');
+  }
   return problems;
 }
 
@@ -154,6 +186,9 @@ function productionProblems(env: EnvironmentVariables): string[] {
     problems.push(
       'REDIS_URL is required in production (the in-process session store is for development only)',
     );
+  }
+  if (!env.SESSION_KEY_SECRET) {
+    problems.push('SESSION_KEY_SECRET is required in production (it seals WeChat session_keys at rest)');
   }
   if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
     problems.push(

@@ -1,0 +1,47 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { WechatClient } from '../wechat/wechat.client.js';
+import type { WechatModuleOptions } from '../wechat/wechat-options.interface.js';
+import type { SessionStore } from './session/session.store.js';
+
+/**
+ * Options of {@link AuthModule}. The module never reads `process.env`: everything comes in here,
+ * and is validated when the module starts.
+ * @publicApi
+ */
+export interface AuthModuleOptions {
+  /** Redis (or Cluster) holding sessions, session_keys and the login-code ledger. */
+  redis?: Redis | Cluster;
+  /** A custom session store instead of Redis; login-code coordination then stays in-process. */
+  sessionStore?: SessionStore;
+  /** Explicitly allow the in-process store (development, single process). Ignored when a store is given. */
+  inMemoryStore?: boolean;
+  /** Prefix of every Redis key the module writes. Default `wxauth:`; must match between services sharing sessions. */
+  keyPrefix?: string;
+  /** Secret (≥ 32 characters) from which the key sealing session_keys at rest is derived. Required. */
+  sessionKeySecret: string;
+  /** Sliding idle expiry in seconds. Default 7 days. */
+  idleTtlSeconds?: number;
+  /** A session's expiry is extended at most once per this many seconds. Default 1 hour. */
+  touchIntervalSeconds?: number;
+  /** Absolute cap from login in seconds. Default 30 days. */
+  absoluteTtlSeconds?: number;
+  /** How long a repeated login code gets the first exchange's outcome, in seconds (≤ 30). Default 30. */
+  loginReplayWindowSeconds?: number;
+  /** WeChat apps and client settings; the module builds its own client. Needed for the login route. */
+  wechat?: WechatModuleOptions;
+  /** Or an already-built client (e.g. from your own WechatModule), shared with the rest of the app. */
+  wechatClient?: WechatClient;
+}
+
+/** Extras of `forRoot`/`forRootAsync`, decided when the module is declared. @publicApi */
+export interface AuthModuleExtras {
+  /** Register the module globally. Default false. */
+  isGlobal?: boolean;
+  /**
+   * Include the login and session routes (`/auth/*`). Default true. Set false in services that only
+   * verify tokens issued elsewhere: they then need no database and no WeChat credentials.
+   */
+  routes?: boolean;
+  /** Guard every route of the app (opt out with `@Public()`). Default true. */
+  globalGuard?: boolean;
+}

@@ -1,0 +1,71 @@
+import type { AuthModuleOptions } from './auth-module-options.interface.js';
+
+const DAY = 86_400;
+
+/** Options after defaults, as the module's services use them. @internal */
+export interface ResolvedAuthOptions {
+  keyPrefix: string;
+  sessionKeySecret: string;
+  idleTtlSeconds: number;
+  touchIntervalSeconds: number;
+  absoluteTtlSeconds: number;
+  loginReplayWindowSeconds: number;
+  /** Explicit store, or null to build one from `redis` / memory. */
+  source: Pick<AuthModuleOptions, 'redis' | 'sessionStore' | 'inMemoryStore' | 'wechat' | 'wechatClient'>;
+}
+
+/** The module was configured in a way that cannot work; raised at start-up. @publicApi */
+export class AuthModuleOptionsError extends Error {
+  override readonly name = 'AuthModuleOptionsError';
+
+  constructor(readonly problems: string[]) {
+    super(`WechatAuth module options are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boolean): ResolvedAuthOptions {
+  const problems: string[] = [];
+  const resolved: ResolvedAuthOptions = {
+    keyPrefix: options.keyPrefix ?? 'wxauth:',
+    sessionKeySecret: options.sessionKeySecret,
+    idleTtlSeconds: options.idleTtlSeconds ?? 7 * DAY,
+    touchIntervalSeconds: options.touchIntervalSeconds ?? 3600,
+    absoluteTtlSeconds: options.absoluteTtlSeconds ?? 30 * DAY,
+    loginReplayWindowSeconds: options.loginReplayWindowSeconds ?? 30,
+    source: options,
+  };
+  if (!options.redis && !options.sessionStore && !options.inMemoryStore) {
+    problems.push(
+      'no session store: pass `redis` (an ioredis connection), a `sessionStore`, or `inMemoryStore: true` for development',
+    );
+  }
+  if (typeof options.sessionKeySecret !== 'string' || options.sessionKeySecret.length < 32) {
+    problems.push(
+      '`sessionKeySecret` is required and must be at least 32 characters (it seals session_keys at rest)',
+    );
+  }
+  for (const name of ['idleTtlSeconds', 'touchIntervalSeconds', 'absoluteTtlSeconds'] as const) {
+    const value = resolved[name];
+    if (!Number.isInteger(value) || value < 1)
+      problems.push(`\`${name}\` must be a positive whole number of seconds`);
+  }
+  if (resolved.touchIntervalSeconds > resolved.idleTtlSeconds) {
+    problems.push(
+      '`touchIntervalSeconds` must not exceed `idleTtlSeconds`, or sessions would expire between touches',
+    );
+  }
+  if (resolved.idleTtlSeconds > resolved.absoluteTtlSeconds) {
+    problems.push('`idleTtlSeconds` must not exceed `absoluteTtlSeconds`');
+  }
+  const replay = resolved.loginReplayWindowSeconds;
+  if (!Number.isInteger(replay) || replay < 1 || replay > 30) {
+    problems.push('`loginReplayWindowSeconds` must be a whole number from 1 to 30');
+  }
+  if (needsLogin && !options.wechat && !options.wechatClient) {
+    problems.push(
+      'the login route needs `wechat` (apps and secrets) or a `wechatClient`; or declare the module with `routes: false`',
+    );
+  }
+  if (problems.length > 0) throw new AuthModuleOptionsError(problems);
+  return resolved;
+}

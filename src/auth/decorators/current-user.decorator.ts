@@ -1,0 +1,40 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { AUTH_SESSION_PROPERTY } from '../auth.constants.js';
+import type { AuthenticatedSession } from '../session/session.service.js';
+
+/** Who is calling, as established by the session guard. @publicApi */
+export interface CurrentUserContext {
+  userId: number;
+  appid: string;
+  sessionId: string;
+}
+
+/** The authenticated request's session, or undefined on a public route. @internal */
+export function sessionOf(request: unknown): AuthenticatedSession | undefined {
+  return (request as Record<string, AuthenticatedSession | undefined>)[AUTH_SESSION_PROPERTY];
+}
+
+/**
+ * Injects `{ userId, appid, sessionId }` of the caller. Only meaningful on guarded routes.
+ * @publicApi
+ */
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): CurrentUserContext => {
+    const session = sessionOf(context.switchToHttp().getRequest());
+    if (!session) throw new Error('@CurrentUser() used on a route the session guard did not authenticate');
+    const { userId, appid, id } = session.record;
+    return { userId, appid, sessionId: id };
+  },
+);
+
+/**
+ * Injects the caller's whole authenticated session (record with cached profile, token hash).
+ * @publicApi
+ */
+export const CurrentSession = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthenticatedSession => {
+    const session = sessionOf(context.switchToHttp().getRequest());
+    if (!session) throw new Error('@CurrentSession() used on a route the session guard did not authenticate');
+    return session;
+  },
+);

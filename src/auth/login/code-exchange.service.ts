@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WechatApiError, type WechatErrorKind } from '../../wechat/wechat-api.error.js';
+import type { WechatClient } from '../../wechat/wechat.client.js';
+import type { SessionKeyCipher } from '../session/session-key.cipher.js';
+import { LEDGER_PENDING, type LoginCodeLedger } from './login-code.ledger.js';
+
+/** What one code exchange produced, shared by every request that sent the same code. @internal */
+export type ExchangeOutcome =
+  { ok: true; openid: string; unionid?: string; sessionKey: string } | { ok: false; error: WechatApiError };
+
+type StoredOutcome =
+  | { ok: true; openid: string; unionid?: string; sealedSessionKey: string }
+  | { ok: false; kind: WechatErrorKind; errcode?: number; rid?: string; retryAfterSeconds?: number };
+
+const POLL_INTERVAL_MS = 25;
+
+/**
+ * Exchanges a login code with WeChat at most once, however often and wherever it arrives.
+ *
+ * Concurrent requests in this process share one promise; across instances the first claims the code
+ * in the ledger (Redis `SET NX`) and the others wait for its outcome. A repeat within the replay
+ * window gets the recorded outcome without calling WeChat. jscode2session is never retried: a code
+ * is single-use, and a retry could only burn it (WeChat answers 40163).
+ * @internal
+ */
+export class CodeExchangeService {
+  private readonly inFlight = new Map<string, Promise<ExchangeOutcome>>();
+
+  constructor(
+    private readonly wechat: WechatClient,
+    private readonly ledger: LoginCodeLedger,
+    private readonly cipher: SessionKeyCipher,
+    private readonly replayWindowMs: number,
+    /** How long a waiter trusts another instance's claim: WeChat's timeout plus a margin. */
+    private readonly claimTimeoutMs: number,
+  ) {}
+
+  exchange(appid: string, code: string): Promise<ExchangeOutcome> {
+    const codeHash = createHash('sha256').update(`${appid}\0${code}`).digest('base64url');
+    let pending = this.inFlight.get(codeHash);
+    if (!pending) {
+      pending = this.exchangeOnce(appid, code, codeHash).finally(() => this.inFlight.delete(codeHash));
+      this.inFlight.set(codeHash, pending);
+    }
+    return pending;
+  }
+
+  private async exchangeOnce(appid: string, code: string, codeHash: string): Promise<ExchangeOutcome> {
+    const deadline = Date.now() + this.claimTimeoutMs;
+    for (;;) {
+      const recorded = await this.ledger.read(codeHash);
+      if (recorded !== null && recorded !== LEDGER_PENDING) return this.decode(recorded, codeHash);
+      if (recorded === null && (await this.ledger.claim(codeHash, this.claimTimeoutMs))) {
+        return this.callWechat(appid, code, codeHash);
+      }
+      if (Date.now() >= deadline) {
+        // The instance holding the claim never reported back (crashed or partitioned).
+        return {
+          ok: false,
+          error: new WechatApiError({ api: 'jscode2session', kind: 'TIMEOUT', detail: 'peer exchange' }),
+        };
+      }
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  private async callWechat(appid: string, code: string, codeHash: string): Promise<ExchangeOutcome> {
+    let outcome: ExchangeOutcome;
+    let stored: StoredOutcome;
+    try {
+      const session = await this.wechat.code2Session(appid, code);
+      outcome = { ok: true, ...session };
+      stored = {
+        ok: true,
+        openid: session.openid,
+        unionid: session.unionid,
+        sealedSessionKey: this.cipher.seal(session.sessionKey, codeHash),
+      };
+    } catch (error) {
+      if (!(error instanceof WechatApiError)) throw error;
+      outcome = { ok: false, error };
+      stored = {
+        ok: false,
+        kind: error.kind,
+        errcode: error.errcode,
+        rid: error.rid,
+        retryAfterSeconds: error.retryAfterSeconds,
+      };
+    }
+    await this.ledger.settle(codeHash, JSON.stringify(stored), this.replayWindowMs);
+    return outcome;
+  }
+
+  private decode(recorded: string, codeHash: string): ExchangeOutcome {
+    const stored = JSON.parse(recorded) as StoredOutcome;
+    if (!stored.ok) {
+      const { kind, errcode, rid, retryAfterSeconds } = stored;
+      return {
+        ok: false,
+        error: new WechatApiError({ api: 'jscode2session', kind, errcode, rid, retryAfterSeconds }),
+      };
+    }
+    const sessionKey = this.cipher.open(stored.sealedSessionKey, codeHash);
+    if (sessionKey === null) {
+      return {
+        ok: false,
+        error: new WechatApiError({
+          api: 'jscode2session',
+          kind: 'MALFORMED',
+          detail: 'unreadable ledger entry',
+        }),
+      };
+    }
+    return { ok: true, openid: stored.openid, unionid: stored.unionid, sessionKey };
+  }
+}

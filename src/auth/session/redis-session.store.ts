@@ -1,0 +1,142 @@
+import type { Cluster, Redis } from 'ioredis';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
+import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
+
+/**
+ * Sessions in Redis (or Redis Cluster). Layout, under the configured prefix:
+ * - `session:{<tokenHash>}`: the JSON record, expiring a little after the session does;
+ * - `user:{<appid>:<userId>}:sessions`: hash of session id → token hash, for listing and revoking;
+ * - `user:{<appid>:<userId>}:session-key`: the sealed latest session_key.
+ * Braces are Cluster hash tags: a user's keys share a slot, so MULTI over them is allowed. The guard's
+ * lookup is a single GET of one key. The token hash, not the appid, addresses a session because a
+ * bearer token says nothing about its app; the record carries the appid.
+ * @publicApi
+ */
+export class RedisSessionStore extends SessionStore {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly prefix = 'wxauth:',
+  ) {
+    super();
+  }
+
+  async create({ tokenHash, record }: StoredSession, retainUntil: number): Promise<void> {
+    await this.run('create', async () => {
+      await this.redis.set(this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil);
+      // Sessions of one user all share the same absolute TTL, so the newest one retains the index longest.
+      await this.redis
+        .multi()
+        .hset(this.indexKey(record.appid, record.userId), record.id, tokenHash)
+        .pexpireat(this.indexKey(record.appid, record.userId), retainUntil)
+        .exec();
+    });
+  }
+
+  find(tokenHash: string): Promise<SessionRecord | null> {
+    return this.run('find', async () => parseRecord(await this.redis.get(this.sessionKey(tokenHash))));
+  }
+
+  async touch(tokenHash: string, record: SessionRecord, retainUntil: number): Promise<void> {
+    // XX: a session revoked since it was read stays revoked.
+    await this.run('touch', () =>
+      this.redis.set(this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil, 'XX'),
+    );
+  }
+
+  listForUser(appid: string, userId: number): Promise<StoredSession[]> {
+    return this.run('list', async () => {
+      const index = this.indexKey(appid, userId);
+      const entries = Object.entries(await this.redis.hgetall(index));
+      const records = await Promise.all(entries.map(([, hash]) => this.redis.get(this.sessionKey(hash))));
+      const sessions: StoredSession[] = [];
+      const forgotten: string[] = [];
+      entries.forEach(([sessionId, tokenHash], i) => {
+        const record = parseRecord(records[i]);
+        if (record) sessions.push({ tokenHash, record });
+        else forgotten.push(sessionId);
+      });
+      if (forgotten.length > 0) await this.redis.hdel(index, ...forgotten);
+      return sessions;
+    });
+  }
+
+  async updateProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void> {
+    await this.run('update-profile', async () => {
+      const hashes = await this.redis.hvals(this.indexKey(appid, userId));
+      await Promise.all(
+        hashes.map(async (hash) => {
+          const record = parseRecord(await this.redis.get(this.sessionKey(hash)));
+          if (!record) return;
+          // XX + KEEPTTL: never resurrect a session revoked meanwhile, never move its expiry.
+          await this.redis.set(
+            this.sessionKey(hash),
+            JSON.stringify({ ...record, profile }),
+            'KEEPTTL',
+            'XX',
+          );
+        }),
+      );
+    });
+  }
+
+  revoke(appid: string, userId: number, sessionId: string): Promise<boolean> {
+    return this.run('revoke', async () => {
+      const index = this.indexKey(appid, userId);
+      const tokenHash = await this.redis.hget(index, sessionId);
+      if (!tokenHash) return false;
+      await this.redis.del(this.sessionKey(tokenHash));
+      await this.redis.hdel(index, sessionId);
+      return true;
+    });
+  }
+
+  revokeAll(appid: string, userId: number): Promise<number> {
+    return this.run('revoke-all', async () => {
+      const index = this.indexKey(appid, userId);
+      const hashes = await this.redis.hvals(index);
+      // Session keys live in other Cluster slots than the index: one DEL each (auto-pipelined).
+      await Promise.all(hashes.map((hash) => this.redis.del(this.sessionKey(hash))));
+      await this.redis.del(index);
+      return hashes.length;
+    });
+  }
+
+  async saveSessionKey(
+    appid: string,
+    userId: number,
+    sealedSessionKey: string,
+    retainUntil: number,
+  ): Promise<void> {
+    await this.run('save-session-key', () =>
+      this.redis.set(this.userKey(appid, userId, 'session-key'), sealedSessionKey, 'PXAT', retainUntil),
+    );
+  }
+
+  findSessionKey(appid: string, userId: number): Promise<string | null> {
+    return this.run('find-session-key', () => this.redis.get(this.userKey(appid, userId, 'session-key')));
+  }
+
+  private sessionKey(tokenHash: string): string {
+    return `${this.prefix}session:{${tokenHash}}`;
+  }
+
+  private indexKey(appid: string, userId: number): string {
+    return this.userKey(appid, userId, 'sessions');
+  }
+
+  private userKey(appid: string, userId: number, suffix: string): string {
+    return `${this.prefix}user:{${appid}:${userId}}:${suffix}`;
+  }
+
+  private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw new SessionStoreUnavailableError(operation, { cause: error });
+    }
+  }
+}
+
+function parseRecord(json: string | null): SessionRecord | null {
+  return json === null ? null : (JSON.parse(json) as SessionRecord);
+}

@@ -1,0 +1,44 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+
+/**
+ * Seals WeChat session_keys at rest with AES-256-GCM. The key is derived (HKDF-SHA256) from
+ * SESSION_KEY_SECRET; the associated data binds each ciphertext to its owner, so a sealed key
+ * copied to another user's slot does not open. A dump of Redis alone reveals no session_key.
+ * @internal
+ */
+export class SessionKeyCipher {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'weapp-auth', 'session-key-at-rest-v1', 32));
+  }
+
+  seal(sessionKey: string, owner: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(owner));
+    const ciphertext = Buffer.concat([cipher.update(sessionKey, 'utf8'), cipher.final()]);
+    return [VERSION, iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
+  }
+
+  /** The session_key, or null when the sealed value is damaged, foreign or sealed under another secret. */
+  open(sealed: string, owner: string): string | null {
+    const [version, iv, tag, ciphertext] = sealed.split('.');
+    if (version !== VERSION || !iv || !tag || ciphertext === undefined) return null;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'))
+        .setAAD(Buffer.from(owner))
+        .setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AUTH_RESOLVED_OPTIONS } from '../auth.constants.js';
+import type { ResolvedAuthOptions } from '../auth-options.validation.js';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
+import { sessionExpired, sessionInvalid, sessionStoreUnavailable } from '../errors/auth.exception.js';
+import { SessionKeyCipher } from './session-key.cipher.js';
+import { generateSessionId, generateSessionToken, hashSessionToken } from './session-token.js';
+import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
+
+/**
+ * How long a record outlives its expiry, so a late request hears "expired" (log in again, nothing
+ * wrong) rather than "invalid" (revoked or forged). Costs one small key per session for a day.
+ */
+const EXPIRED_RETENTION_MS = 24 * 3600 * 1000;
+
+/** A freshly issued session: the raw token goes to the client and is then forgotten. @publicApi */
+export interface IssuedSession {
+  token: string;
+  record: SessionRecord;
+  expiresAt: number;
+}
+
+/** An authenticated request's session. @publicApi */
+export interface AuthenticatedSession {
+  tokenHash: string;
+  record: SessionRecord;
+}
+
+/**
+ * Issues, authenticates, lists and revokes sessions, and keeps each user's latest session_key
+ * sealed in the store. Store outages surface as 503 exceptions, never as 401.
+ * @publicApi
+ */
+@Injectable()
+export class SessionService {
+  private readonly logger = new Logger(SessionService.name);
+  private readonly idleMs: number;
+  private readonly absoluteMs: number;
+  private readonly touchIntervalMs: number;
+  private readonly cipher: SessionKeyCipher;
+
+  constructor(
+    private readonly store: SessionStore,
+    @Inject(AUTH_RESOLVED_OPTIONS) options: ResolvedAuthOptions,
+  ) {
+    this.idleMs = options.idleTtlSeconds * 1000;
+    this.absoluteMs = options.absoluteTtlSeconds * 1000;
+    this.touchIntervalMs = options.touchIntervalSeconds * 1000;
+    this.cipher = new SessionKeyCipher(options.sessionKeySecret);
+  }
+
+  async issue(
+    userId: number,
+    appid: string,
+    userAgent: string | null,
+    profile: Record<string, unknown> | null = null,
+    now = Date.now(),
+  ): Promise<IssuedSession> {
+    const token = generateSessionToken();
+    const record: SessionRecord = {
+      id: generateSessionId(),
+      userId,
+      appid,
+      createdAt: now,
+      lastSeenAt: now,
+      idleExpiresAt: now + this.idleMs,
+      absoluteExpiresAt: now + this.absoluteMs,
+      userAgent: userAgent?.slice(0, 256) ?? null,
+      profile,
+    };
+    await this.guard(() =>
+      this.store.create({ tokenHash: hashSessionToken(token), record }, retainUntil(record)),
+    );
+    return { token, record, expiresAt: expiresAt(record) };
+  }
+
+  /** The live session behind a raw token; throws 401 (invalid / expired) or 503 (store down). */
+  async authenticate(token: string, now = Date.now()): Promise<AuthenticatedSession> {
+    const tokenHash = hashSessionToken(token);
+    const record = await this.guard(() => this.store.find(tokenHash));
+    if (!record) throw sessionInvalid();
+    if (expiresAt(record) <= now) throw sessionExpired();
+    return { tokenHash, record };
+  }
+
+  /**
+   * Slides the idle expiry, but writes at most once per touch interval: a busy client costs one
+   * Redis write an hour, not one per request. Never throws: a missed touch only shortens a session.
+   */
+  touchIfDue({ tokenHash, record }: AuthenticatedSession, now = Date.now()): void {
+    if (now - record.lastSeenAt < this.touchIntervalMs) return;
+    const touched: SessionRecord = {
+      ...record,
+      lastSeenAt: now,
+      idleExpiresAt: Math.min(now + this.idleMs, record.absoluteExpiresAt),
+    };
+    this.store.touch(tokenHash, touched, retainUntil(touched)).catch((error: unknown) => {
+      this.logger.warn(`session touch skipped: ${error instanceof Error ? error.message : 'unknown error'}`);
+    });
+  }
+
+  async list(appid: string, userId: number, now = Date.now()): Promise<SessionRecord[]> {
+    const sessions = await this.guard(() => this.store.listForUser(appid, userId));
+    return sessions
+      .map(({ record }: StoredSession) => record)
+      .filter((record) => expiresAt(record) > now)
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  revoke(appid: string, userId: number, sessionId: string): Promise<boolean> {
+    return this.guard(() => this.store.revoke(appid, userId, sessionId));
+  }
+
+  revokeAll(appid: string, userId: number): Promise<number> {
+    return this.guard(() => this.store.revokeAll(appid, userId));
+  }
+
+  /** Logout: revokes the session behind a raw token if it still exists. Idempotent. */
+  async revokeToken(token: string): Promise<void> {
+    const record = await this.guard(() => this.store.find(hashSessionToken(token)));
+    if (record) await this.revoke(record.appid, record.userId, record.id);
+  }
+
+  /** Refreshes the profile cached in all of a user's sessions; call after changing the user row. */
+  updateCachedProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void> {
+    return this.guard(() => this.store.updateProfile(appid, userId, profile));
+  }
+
+  /** Replaces the user's stored session_key with the latest one from WeChat. */
+  async saveSessionKey(appid: string, userId: number, sessionKey: string, now = Date.now()): Promise<void> {
+    const sealed = this.cipher.seal(sessionKey, `${appid}:${userId}`);
+    await this.guard(() => this.store.saveSessionKey(appid, userId, sealed, now + this.absoluteMs));
+  }
+
+  /** The user's latest session_key, for server-side decryption and checks; never send it anywhere. */
+  async findSessionKey(appid: string, userId: number): Promise<string | null> {
+    const sealed = await this.guard(() => this.store.findSessionKey(appid, userId));
+    return sealed === null ? null : this.cipher.open(sealed, `${appid}:${userId}`);
+  }
+
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
+      throw error;
+    }
+  }
+}
+
+export function expiresAt(record: SessionRecord): number {
+  return Math.min(record.idleExpiresAt, record.absoluteExpiresAt);
+}
+
+function retainUntil(record: SessionRecord): number {
+  return expiresAt(record) + EXPIRED_RETENTION_MS;
+}

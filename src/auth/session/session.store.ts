@@ -1,0 +1,77 @@
+/**
+ * One login on one device. Stored under the SHA-256 of its token; the record never holds the token.
+ * Times are epoch milliseconds.
+ * @publicApi
+ */
+export interface SessionRecord {
+  /** Public, random identifier used to list and revoke sessions; unrelated to the token. */
+  id: string;
+  userId: number;
+  appid: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** Sliding: pushed forward by a touch, at most once per touch interval. */
+  idleExpiresAt: number;
+  /** Hard cap from login; a touch never moves it. */
+  absoluteExpiresAt: number;
+  userAgent: string | null;
+  /**
+   * The user's public profile as of login or their last profile change, so guarded routes such as
+   * `GET /users/me` answer from this one record without touching the database.
+   */
+  profile: Record<string, unknown> | null;
+}
+
+/** A session record together with the hash it is stored under. @publicApi */
+export interface StoredSession {
+  tokenHash: string;
+  record: SessionRecord;
+}
+
+/**
+ * Where sessions and session_keys live. Redis in production, process memory in development;
+ * implement it to plug in something else. Both built-in stores pass one shared contract suite.
+ *
+ * Every method may throw {@link SessionStoreUnavailableError} when the backing store cannot answer
+ * in time; callers turn that into 503, never into 401.
+ * @publicApi
+ */
+export abstract class SessionStore {
+  /**
+   * Saves a new session. `retainUntil` is when the store may forget it: a little after it expires,
+   * so a late request can still be told "expired" rather than "invalid".
+   */
+  abstract create(session: StoredSession, retainUntil: number): Promise<void>;
+
+  /** The session stored under this token hash, or null. Does not check expiry. */
+  abstract find(tokenHash: string): Promise<SessionRecord | null>;
+
+  /** Replaces the record after activity (new lastSeenAt / idleExpiresAt); never resurrects a revoked session. */
+  abstract touch(tokenHash: string, record: SessionRecord, retainUntil: number): Promise<void>;
+
+  /** Every session of a user (expired ones may be included; callers filter). */
+  abstract listForUser(appid: string, userId: number): Promise<StoredSession[]>;
+
+  /** Deletes one session of a user by its public id; false when the user has no such session. */
+  abstract revoke(appid: string, userId: number, sessionId: string): Promise<boolean>;
+
+  /** Deletes every session of a user; returns how many there were. */
+  abstract revokeAll(appid: string, userId: number): Promise<number>;
+
+  /** Replaces the cached profile in every live session of a user (after the user changed it). */
+  abstract updateProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void>;
+
+  /** Stores the (already encrypted) latest session_key of a user, replacing the previous one. */
+  abstract saveSessionKey(
+    appid: string,
+    userId: number,
+    sealedSessionKey: string,
+    retainUntil: number,
+  ): Promise<void>;
+
+  /** The sealed session_key saved by {@link saveSessionKey}, or null. */
+  abstract findSessionKey(appid: string, userId: number): Promise<string | null>;
+
+  /** Releases connections the store opened itself. */
+  async close(): Promise<void> {}
+}

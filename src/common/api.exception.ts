@@ -1,0 +1,39 @@
+import { HttpException } from '@nestjs/common';
+
+/** Body of every error response. @publicApi */
+export interface ErrorResponseBody {
+  statusCode: number;
+  /** Stable, machine-readable; clients branch on this, never on `message`. */
+  code: string;
+  message: string;
+}
+
+/**
+ * An HTTP error with a stable `code` and the headers the client needs (WWW-Authenticate,
+ * Retry-After). Its body is {@link ErrorResponseBody} even under Nest's default exception filter,
+ * so services importing the auth module get the same shape.
+ * @publicApi
+ */
+export class ApiException extends HttpException {
+  constructor(
+    status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super({ statusCode: status, code, message } satisfies ErrorResponseBody, status);
+  }
+}
+
+/** Copies an {@link ApiException}'s headers onto the reply (Fastify or Express) before it is thrown on. */
+export function applyErrorHeaders(reply: unknown, error: unknown): void {
+  if (!(error instanceof ApiException)) return;
+  const target = reply as {
+    header?: (name: string, value: string) => unknown;
+    setHeader?: (name: string, value: string) => unknown;
+  };
+  for (const [name, value] of Object.entries(error.headers)) {
+    if (typeof target.header === 'function') target.header(name, value);
+    else target.setHeader?.(name, value);
+  }
+}

@@ -1,0 +1,16 @@
+import type { ValidationError } from 'class-validator';
+import { ApiException } from './api.exception.js';
+
+/** 400 `VALIDATION_FAILED` listing every problem, for the global ValidationPipe and hand-run validation. */
+export function validationFailed(errors: ValidationError[]): ApiException {
+  const messages = flatten(errors);
+  return new ApiException(400, 'VALIDATION_FAILED', messages.join('; ') || 'Invalid request');
+}
+
+function flatten(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {});
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}
