@@ -3,7 +3,11 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { SimulatorControlClient } from '../../src/wechat-simulator/simulator-control.client.js';
-import { DEFAULT_SIMULATOR_APP, WechatSimulator } from '../../src/wechat-simulator/index.js';
+import {
+  DEFAULT_SIMULATOR_APP,
+  WechatSimulator,
+  type WechatSimulatorOptions,
+} from '../../src/wechat-simulator/index.js';
 import { http, type TestResponse } from './http.js';
 import { startTestApp, type RunningTestApp } from './test-app.js';
 import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from './test-services.js';
@@ -34,11 +38,16 @@ export interface TestStack {
  * The whole product as a mini program sees it: the real app on MariaDB + Redis, talking over HTTP
  * to the WeChat simulator. `env` adds or overrides app settings (e.g. small session TTLs).
  */
-export async function startTestStack(label: string, env: Record<string, string | undefined> = {}): Promise<TestStack> {
+export async function startTestStack(
+  label: string,
+  env: Record<string, string | undefined> = {},
+  simulatorOptions: WechatSimulatorOptions = {},
+): Promise<TestStack> {
   // Bound to an Open Platform account, so logins can carry a unionid as in production.
   const simulator = await WechatSimulator.start({
     port: 0,
     apps: [{ ...DEFAULT_SIMULATOR_APP, openPlatformId: 'test-open-platform' }],
+    ...simulatorOptions,
   });
   const redisPrefix = `${testRedisPrefix(label)}${randomBytes(3).toString('hex')}:`;
   const app = await startTestApp({
@@ -54,7 +63,9 @@ export async function startTestStack(label: string, env: Record<string, string |
   });
   const sim = new SimulatorControlClient(simulator.url);
   const redis = new Redis(testRedisUrl());
-  const db = new DataSource(buildDataSourceOptions({ kind: 'mysql', url: testDatabaseUrl(), migrationsRun: false }));
+  const db = new DataSource(
+    buildDataSourceOptions({ kind: 'mysql', url: testDatabaseUrl(), migrationsRun: false }),
+  );
   await db.initialize();
   const appid = DEFAULT_SIMULATOR_APP.appid;
 
