@@ -6,9 +6,10 @@ import type { WechatClient } from '../wechat/wechat.client.js';
 import type { AuthWechatClientHolder } from './auth.providers.js';
 import { AUTH_WECHAT_CLIENT } from './auth.constants.js';
 import type { LoginResponseDto } from './dto/login-response.dto.js';
-import { databaseUnavailable, unknownAppid } from './errors/auth.exception.js';
+import { databaseUnavailable, sessionStoreUnavailable, unknownAppid } from './errors/auth.exception.js';
+import { SessionStoreUnavailableError } from './errors/session-store-unavailable.error.js';
 import { wechatErrorToHttp } from './errors/wechat-error.mapper.js';
-import { CodeExchangeService } from './login/code-exchange.service.js';
+import { CodeExchangeService, type ExchangeOutcome } from './login/code-exchange.service.js';
 import { SessionService } from './session/session.service.js';
 
 /**
@@ -34,7 +35,7 @@ export class AuthService {
     const app = appid ?? this.wechat.defaultAppid;
     if (!this.wechat.hasApp(app)) throw unknownAppid();
 
-    const outcome = await this.exchange.exchange(app, code);
+    const outcome = await this.exchangeCode(app, code);
     if (!outcome.ok) {
       const { kind, errcode, rid, api } = outcome.error;
       if (kind === 'MISCONFIGURED' || kind === 'MALFORMED' || kind === 'TOKEN_INVALID') {
@@ -56,6 +57,16 @@ export class AuthService {
       expiresAt: new Date(issued.expiresAt).toISOString(),
       user: profile,
     };
+  }
+
+  private async exchangeCode(appid: string, code: string): Promise<ExchangeOutcome> {
+    try {
+      return await this.exchange.exchange(appid, code);
+    } catch (error) {
+      // The code ledger lives in the session store: no ledger, no safe single-flight, so no login.
+      if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
+      throw error;
+    }
   }
 
   private async upsertUser(appid: string, openid: string, unionid: string | undefined): Promise<User> {
