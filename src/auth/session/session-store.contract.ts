@@ -1,0 +1,110 @@
+import { afterAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { SessionRecord, SessionStore } from './session.store.js';
+
+/**
+ * The behaviour every SessionStore must have. Run against each implementation (Redis, memory), so
+ * development and production cannot drift apart.
+ */
+export function describeSessionStoreContract(
+  name: string,
+  createStore: () => Promise<SessionStore> | SessionStore,
+): void {
+  describe(`${name} honours the SessionStore contract`, () => {
+    let store: SessionStore;
+    const appid = 'wx' + randomBytes(8).toString('hex');
+    let nextUserId = Math.floor(Math.random() * 1_000_000);
+    const far = () => Date.now() + 60_000;
+
+    beforeEach(async () => {
+      store = await createStore();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const newSession = (userId = ++nextUserId, overrides: Partial<SessionRecord> = {}) => {
+      const now = Date.now();
+      return {
+        tokenHash: randomBytes(32).toString('base64url'),
+        record: {
+          id: randomBytes(12).toString('base64url'),
+          userId,
+          appid,
+          createdAt: now,
+          lastSeenAt: now,
+          idleExpiresAt: now + 30_000,
+          absoluteExpiresAt: now + 60_000,
+          userAgent: 'contract',
+          profile: { id: userId, nickname: '😀' },
+          ...overrides,
+        } satisfies SessionRecord,
+      };
+    };
+
+    test('finds a created session by its token hash, and nothing by another hash', async () => {
+      const session = newSession();
+      await store.create(session, far());
+      expect(await store.find(session.tokenHash)).toEqual(session.record);
+      expect(await store.find(randomBytes(32).toString('base64url'))).toBeNull();
+    });
+
+    test('forgets a session once its retention deadline passes', async () => {
+      const session = newSession();
+      await store.create(session, Date.now() + 150);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await store.find(session.tokenHash)).toBeNull();
+    });
+
+    test('touch replaces the record, but never resurrects a revoked session', async () => {
+      const session = newSession();
+      await store.create(session, far());
+      const touched = { ...session.record, lastSeenAt: session.record.lastSeenAt + 5 };
+      await store.touch(session.tokenHash, touched, far());
+      expect(await store.find(session.tokenHash)).toEqual(touched);
+
+      await store.revoke(appid, session.record.userId, session.record.id);
+      await store.touch(session.tokenHash, touched, far());
+      expect(await store.find(session.tokenHash)).toBeNull();
+    });
+
+    test('lists, revokes one and revokes all sessions of one user only', async () => {
+      const userId = ++nextUserId;
+      const [a, b, c] = [newSession(userId), newSession(userId), newSession(userId)];
+      const other = newSession();
+      for (const s of [a, b, c, other]) await store.create(s, far());
+
+      expect((await store.listForUser(appid, userId)).map((s) => s.record.id).sort()).toEqual(
+        [a, b, c].map((s) => s.record.id).sort(),
+      );
+      expect(await store.revoke(appid, userId, b.record.id)).toBe(true);
+      expect(await store.revoke(appid, userId, b.record.id)).toBe(false);
+      expect(await store.revoke(appid, userId, other.record.id)).toBe(false);
+      expect(await store.find(b.tokenHash)).toBeNull();
+
+      expect(await store.revokeAll(appid, userId)).toBe(2);
+      expect(await store.listForUser(appid, userId)).toEqual([]);
+      expect(await store.find(other.tokenHash)).toEqual(other.record);
+    });
+
+    test('updates the cached profile in every session of the user', async () => {
+      const userId = ++nextUserId;
+      const [a, b] = [newSession(userId), newSession(userId)];
+      await store.create(a, far());
+      await store.create(b, far());
+      await store.updateProfile(appid, userId, { id: userId, nickname: '新しい' });
+      expect((await store.find(a.tokenHash))?.profile).toEqual({ id: userId, nickname: '新しい' });
+      expect((await store.find(b.tokenHash))?.profile).toEqual({ id: userId, nickname: '新しい' });
+    });
+
+    test('keeps only the latest sealed session_key of a user', async () => {
+      const userId = ++nextUserId;
+      expect(await store.findSessionKey(appid, userId)).toBeNull();
+      await store.saveSessionKey(appid, userId, 'sealed-1', far());
+      await store.saveSessionKey(appid, userId, 'sealed-2', far());
+      expect(await store.findSessionKey(appid, userId)).toBe('sealed-2');
+      expect(await store.findSessionKey(appid, userId + 1)).toBeNull();
+    });
+  });
+}
