@@ -26,7 +26,7 @@ describe('the session guard and session routes', () => {
     expect((await sessions(undefined, { authorization: `bearer ${token}` })).status).toBe(200);
     expect((await sessions(undefined, { authorization: `BEARER ${token}` })).status).toBe(200);
 
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       {},
       { authorization: token },
       { authorization: `Basic ${token}` },
@@ -34,7 +34,8 @@ describe('the session guard and session routes', () => {
       { authorization: 'Bearer ' },
       { cookie: `token=${token}` },
       { 'x-session-token': token },
-    ]) {
+    ];
+    for (const headers of refused) {
       const response = await sessions(undefined, headers);
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('SESSION_INVALID');

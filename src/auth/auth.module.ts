@@ -20,6 +20,6 @@ export class AuthModule extends AuthConfigurableModuleClass implements OnApplica
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.wechat?.owned) await this.wechat.client.onModuleDestroy();
+    if (this.wechat?.owned) await this.wechat.client.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Logger, type LoggerService, type OnModuleDestroy } from '@nestjs/common';
+import { Logger, type LoggerService, type OnApplicationShutdown } from '@nestjs/common';
 import { AccessTokenManager, type FetchedAccessToken } from './access-token.manager.js';
 import type { AccessTokenStore } from './access-token.store.js';
 import { MemoryAccessTokenStore } from './memory-access-token.store.js';
@@ -60,7 +60,7 @@ function isTokenRejection(error: unknown): error is WechatApiError {
  *
  * @publicApi
  */
-export class WechatClient implements OnModuleDestroy {
+export class WechatClient implements OnApplicationShutdown {
   private readonly options: ResolvedWechatOptions;
   private readonly http: WechatHttp;
   private readonly tokens: AccessTokenManager;
@@ -238,7 +238,8 @@ export class WechatClient implements OnModuleDestroy {
     await this.http.close();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed, so a login still waiting on WeChat during shutdown completes. */
+  async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
 
