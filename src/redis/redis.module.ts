@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.js';
 import { redisConfig, type RedisConfig } from '../config/redis.config.js';
 import { REDIS_CLIENT } from './redis.constants.js';
 import { openRedisConnection } from './redis-connection.js';
@@ -17,7 +17,7 @@ import { openRedisConnection } from './redis-connection.js';
   exports: [REDIS_CLIENT],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisConnection | null) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.quit().catch(() => this.redis?.disconnect());
