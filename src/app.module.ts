@@ -6,10 +6,13 @@ import { appConfig } from './config/app.config.js';
 import { authConfig, type AuthConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
+import { profileConfig } from './config/profile.config.js';
 import { redisConfig, type RedisConfig } from './config/redis.config.js';
+import { swaggerConfig } from './config/swagger.config.js';
 import { wechatConfig, type WechatConfig } from './config/wechat.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ProfileModule } from './profile/profile.module.js';
 import { REDIS_CLIENT } from './redis/redis.constants.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UserModule } from './user/user.module.js';
@@ -29,7 +32,15 @@ export class AppModule {
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          load: [appConfig, authConfig, databaseConfig, redisConfig, wechatConfig],
+          load: [
+            appConfig,
+            authConfig,
+            databaseConfig,
+            profileConfig,
+            redisConfig,
+            swaggerConfig,
+            wechatConfig,
+          ],
           validate: (raw) => {
             validateEnv(raw);
             return raw;
@@ -49,6 +60,8 @@ export class AppModule {
           }),
         }),
         AuthModule.forRootAsync({
+          // Global so feature modules (ProfileModule) can inject SessionService.
+          isGlobal: true,
           inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient],
           useFactory: (
             auth: AuthConfig,
@@ -67,6 +80,7 @@ export class AppModule {
           }),
         }),
         UserModule,
+        ProfileModule,
         HealthModule,
       ],
     };

@@ -1,7 +1,9 @@
 import type { AppConfig } from './app.config.js';
 import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
+import type { ProfileConfig } from './profile.config.js';
 import type { RedisConfig } from './redis.config.js';
+import type { SwaggerConfig } from './swagger.config.js';
 import type { WechatConfig } from './wechat.config.js';
 
 /** Shape of every config namespace, for `ConfigService<AllConfig, true>` with `{ infer: true }`. */
@@ -9,6 +11,8 @@ export interface AllConfig {
   app: AppConfig;
   auth: AuthConfig;
   database: DatabaseConfig;
+  profile: ProfileConfig;
   redis: RedisConfig;
+  swagger: SwaggerConfig;
   wechat: WechatConfig;
 }

@@ -122,6 +122,27 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(DURATION_FORMAT, { message: DURATION_MESSAGE('SESSION_ABSOLUTE_TTL') })
   SESSION_ABSOLUTE_TTL?: string;
+
+  @IsOptional()
+  @IsString()
+  AVATAR_DIR?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'PUBLIC_BASE_URL must be an http(s) URL such as https://api.example.com' },
+  )
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  WECHAT_CONTENT_CHECK?: boolean;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  SWAGGER_ENABLED?: boolean;
 }
 
 /** Thrown at boot when the environment is unusable; its message lists every problem at once. */

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/index.js';
+import { ErrorResponseDto, Public } from '../auth/index.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 const PING_TIMEOUT_MS = 1000;
@@ -18,11 +18,19 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up (checks nothing else)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  // Above @HealthCheck(), so it replaces terminus' 503 schema: the error filter renders that 503 as our
+  // common error body.
+  @ApiResponse({
+    status: 503,
+    type: ErrorResponseDto,
+    description: '`SERVICE_UNAVAILABLE`: the database or Redis did not answer its ping in time',
+  })
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: database and Redis answer a ping; 503 when either is down' })
   ready() {

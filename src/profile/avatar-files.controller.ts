@@ -1,0 +1,60 @@
+import { Controller, Get, Inject, Param, Res, StreamableFile } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiException, ErrorResponseDto, Public } from '../auth/index.js';
+import { profileConfig } from '../config/profile.config.js';
+
+/** Exactly the names the avatar service writes: sha256 hex + extension (never its temp files). */
+const AVATAR_FILE = /^[0-9a-f]{64}\.(png|jpg|webp)$/;
+const CONTENT_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+
+interface HeaderReply {
+  header(name: string, value: string | number): unknown;
+}
+
+const avatarNotFound = () => new ApiException(404, 'AVATAR_NOT_FOUND', 'No such avatar');
+
+/**
+ * Serves stored avatars publicly: mini programs load them in `<image>`, which sends no token.
+ * A plain route rather than @fastify/static, whose ESM-only content-disposition@3 jest cannot load.
+ */
+@ApiTags('users')
+@Public()
+@Controller('avatars')
+export class AvatarFilesController {
+  constructor(@Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>) {}
+
+  @Get(':file')
+  @ApiOperation({
+    summary: 'An uploaded avatar (public, immutable)',
+    description: 'The URL `POST /users/me/avatar` put in avatarUrl. Content-addressed, so cached for a year.',
+  })
+  @ApiParam({
+    name: 'file',
+    description: 'sha256 of the image bytes + extension',
+    example: '3f2a9c1e5b7d8f0a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b0d2f4a6c8e0b2d4f6a.png',
+  })
+  @ApiOkResponse({
+    description: 'The image, with its type from the file extension',
+    content: Object.fromEntries(
+      Object.values(CONTENT_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: '`AVATAR_NOT_FOUND`' })
+  async file(
+    @Param('file') file: string,
+    @Res({ passthrough: true }) reply: HeaderReply,
+  ): Promise<StreamableFile> {
+    const match = AVATAR_FILE.exec(file);
+    if (!match) throw avatarNotFound();
+    const path = join(this.config.avatarDir, file);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw avatarNotFound();
+    reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(createReadStream(path), { type: CONTENT_TYPES[match[1]], length: info.size });
+  }
+}

@@ -1,0 +1,99 @@
+import { HttpException, Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyRequest } from 'fastify';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiException, type CurrentUserContext } from '../auth/index.js';
+import { profileConfig } from '../config/profile.config.js';
+import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import { AVATAR_MAX_BYTES, AVATAR_URL_PREFIX } from './avatar.constants.js';
+import { detectImageType } from './image-type.js';
+import { avatarMissing, avatarTooLarge, avatarUnsupportedType } from './profile.errors.js';
+import { ProfileWriter } from './profile-writer.service.js';
+
+/** A Host header we are willing to put into a stored URL: a name or IP literal and an optional port. */
+const HOST_HEADER = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Stores the image a mini program picked with `open-type="chooseAvatar"` and uploaded with
+ * `wx.uploadFile`, and points the caller's avatarUrl at it.
+ *
+ * Files are named by the SHA-256 of their bytes plus the extension of the format their magic bytes
+ * show, so a re-upload is a no-op, two users with the same picture share one file, and a URL's content
+ * never changes (served as immutable). Files are never deleted here: another user may share one.
+ */
+@Injectable()
+export class AvatarStorageService {
+  constructor(
+    private readonly writer: ProfileWriter,
+    @Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>,
+  ) {}
+
+  async upload(caller: CurrentUserContext, request: FastifyRequest): Promise<UserProfileDto> {
+    const bytes = await this.readFile(request);
+    const type = detectImageType(bytes);
+    if (!type) throw avatarUnsupportedType();
+    const fileName = `${createHash('sha256').update(bytes).digest('hex')}.${type.extension}`;
+    await this.save(fileName, bytes);
+    return this.writer.apply(caller, {
+      avatarUrl: `${this.baseUrl(request)}${AVATAR_URL_PREFIX}${fileName}`,
+    });
+  }
+
+  /** The first file part of the multipart body, whatever its field name (`wx.uploadFile`'s `name`). */
+  private async readFile(request: FastifyRequest): Promise<Buffer> {
+    if (!request.isMultipart()) throw avatarMissing();
+    try {
+      const part = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1 } });
+      if (!part) throw avatarMissing();
+      return await part.toBuffer();
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      // @fastify/multipart's errors carry a status: 413 for its size and count limits, 4xx for a
+      // malformed body. Anything else is ours to log as a 500.
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (status === 413) throw avatarTooLarge(AVATAR_MAX_BYTES);
+      if (typeof status === 'number' && status >= 400 && status < 500) throw avatarMissing();
+      throw error;
+    }
+  }
+
+  /** Writes atomically (temp file + rename), so a concurrent reader never sees half an image. */
+  private async save(fileName: string, bytes: Buffer): Promise<void> {
+    const target = join(this.config.avatarDir, fileName);
+    if (await exists(target)) return;
+    await mkdir(this.config.avatarDir, { recursive: true });
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, bytes, { flag: 'wx' });
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * `PUBLIC_BASE_URL` when set. Otherwise the scheme and Host header of the upload itself, which is
+   * right for development and tests (any port) and for a single host reached directly; behind a proxy
+   * or CDN, set PUBLIC_BASE_URL.
+   */
+  private baseUrl(request: FastifyRequest): string {
+    if (this.config.publicBaseUrl) return this.config.publicBaseUrl;
+    const host = request.host;
+    if (typeof host !== 'string' || !HOST_HEADER.test(host)) {
+      throw new ApiException(400, 'BAD_REQUEST', 'The Host header is missing or malformed');
+    }
+    return `${request.protocol}://${host}`;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CurrentUserContext } from '../auth/index.js';
+import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import { WechatApiError } from '../wechat/wechat-api.error.js';
+import { WechatClient } from '../wechat/wechat.client.js';
+import { phoneCodeInvalid, upstreamError } from './profile.errors.js';
+import { ProfileWriter } from './profile-writer.service.js';
+
+/**
+ * 40013 on getuserphonenumber means "the phone code was minted by another mini program than
+ * this access_token's" (wechat-api.md §6): the client sent a code that is not for us, not a
+ * misconfiguration of ours.
+ */
+const PHONE_CODE_FOR_OTHER_APP = 40013;
+
+/** Binds a verified phone number (`POST /users/me/phone`) to the caller. Phone numbers are never logged. */
+@Injectable()
+export class PhoneBindingService {
+  private readonly logger = new Logger(PhoneBindingService.name);
+
+  constructor(
+    private readonly writer: ProfileWriter,
+    private readonly wechat: WechatClient,
+  ) {}
+
+  async bind(caller: CurrentUserContext, code: string): Promise<UserProfileDto> {
+    // The openid binds the code to this user: WeChat refuses a code minted for anyone else (40029).
+    const { openid } = await this.writer.load(caller);
+    let phone;
+    try {
+      phone = await this.wechat.getPhoneNumber(caller.appid, code, openid);
+    } catch (error) {
+      if (!(error instanceof WechatApiError)) throw error;
+      if (
+        error.kind === 'CODE_INVALID' ||
+        error.kind === 'CODE_USED' ||
+        error.errcode === PHONE_CODE_FOR_OTHER_APP
+      ) {
+        throw phoneCodeInvalid();
+      }
+      this.logger.warn(
+        `getuserphonenumber failed: ${error.kind} errcode=${error.errcode ?? '-'} rid=${error.rid ?? '-'}`,
+      );
+      throw upstreamError(error);
+    }
+    const { phoneNumber, purePhoneNumber, countryCode } = phone;
+    return this.writer.apply(caller, { phoneNumber, purePhoneNumber, countryCode });
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { AuthenticatedSession, CurrentUserContext } from '../auth/index.js';
+import { profileConfig } from '../config/profile.config.js';
+import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import type { UserProfilePatch } from '../user/user.service.js';
+import { WechatApiError } from '../wechat/wechat-api.error.js';
+import { WechatClient } from '../wechat/wechat.client.js';
+import type { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { nicknameRejected, upstreamError } from './profile.errors.js';
+import { ProfileWriter } from './profile-writer.service.js';
+
+const PROFILE_FIELDS = [
+  'id',
+  'nickname',
+  'avatarUrl',
+  'gender',
+  'phoneNumber',
+  'countryCode',
+  'createdAt',
+] as const;
+
+/** Reads the caller's profile and applies `PATCH /users/me`, screening nicknames when configured. */
+@Injectable()
+export class ProfileUpdateService {
+  private readonly logger = new Logger(ProfileUpdateService.name);
+
+  constructor(
+    private readonly writer: ProfileWriter,
+    private readonly wechat: WechatClient,
+    @Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>,
+  ) {}
+
+  /**
+   * The profile cached in the session at login (and refreshed on every change): no database query.
+   * Only a session issued without a profile falls back to the row.
+   */
+  async current(session: AuthenticatedSession, caller: CurrentUserContext): Promise<UserProfileDto> {
+    const cached = session.record.profile;
+    if (cached) return pick(cached);
+    return this.writer.apply(caller, {});
+  }
+
+  async update(caller: CurrentUserContext, dto: UpdateProfileDto): Promise<UserProfileDto> {
+    const patch: UserProfilePatch = {};
+    if (dto.nickname !== undefined) patch.nickname = dto.nickname;
+    if (dto.avatarUrl !== undefined) patch.avatarUrl = dto.avatarUrl;
+    if (dto.gender !== undefined) patch.gender = dto.gender;
+    if (dto.nickname !== undefined && this.config.contentCheck) await this.screen(caller, dto.nickname);
+    return this.writer.apply(caller, patch);
+  }
+
+  /**
+   * msg_sec_check v2, scene 1 (profile). Only `pass` is accepted: `review` means WeChat's machine
+   * check was unsure and wants a human, and this service has no review queue, so an unsure nickname is
+   * refused like a risky one; the user can pick another. Upstream failures fail closed.
+   */
+  private async screen(caller: CurrentUserContext, nickname: string): Promise<void> {
+    const user = await this.writer.load(caller);
+    let suggest: string;
+    try {
+      ({ suggest } = await this.wechat.msgSecCheck(caller.appid, user.openid, nickname));
+    } catch (error) {
+      if (!(error instanceof WechatApiError)) throw error;
+      this.logger.warn(
+        `msg_sec_check failed: ${error.kind} errcode=${error.errcode ?? '-'} rid=${error.rid ?? '-'}`,
+      );
+      throw upstreamError(error);
+    }
+    if (suggest !== 'pass') throw nicknameRejected();
+  }
+}
+
+function pick(profile: Record<string, unknown>): UserProfileDto {
+  const picked: Record<string, unknown> = {};
+  for (const field of PROFILE_FIELDS) picked[field] = profile[field] ?? null;
+  return picked as unknown as UserProfileDto;
+}

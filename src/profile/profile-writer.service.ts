@@ -1,0 +1,52 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { EntityNotFoundError } from 'typeorm';
+import { SessionService, type CurrentUserContext } from '../auth/index.js';
+import { mapUserProfile, type UserProfileDto } from '../user/dto/user-profile.dto.js';
+import type { User } from '../user/user.entity.js';
+import { UsersService, type UserProfilePatch } from '../user/user.service.js';
+import { databaseUnavailable, userNotFound } from './profile.errors.js';
+
+/**
+ * The one way the profile routes read and change the caller's user row. Every change is followed by
+ * refreshing the profile cached in all of the user's sessions, which `GET /users/me` and the login
+ * response serve without touching the database.
+ */
+@Injectable()
+export class ProfileWriter {
+  private readonly logger = new Logger(ProfileWriter.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /** The caller's row (for its openid, unionid, current fields). 404 if it is gone, 503 if the database is. */
+  async load(caller: CurrentUserContext): Promise<User> {
+    const user = await this.database('load', () => this.users.findById(caller.userId));
+    if (!user) throw userNotFound();
+    return user;
+  }
+
+  /** Applies `patch` to the caller's row, refreshes every session's cached profile, returns the profile. */
+  async apply(caller: CurrentUserContext, patch: UserProfilePatch): Promise<UserProfileDto> {
+    const user = await this.database('update', () => this.users.updateProfile(caller.userId, patch));
+    const profile = mapUserProfile(user);
+    await this.sessions.updateCachedProfile(caller.appid, caller.userId, { ...profile });
+    return profile;
+  }
+
+  private async database<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      // updateProfile re-reads the row: gone means the user was deleted while a session lived on.
+      if (error instanceof EntityNotFoundError) throw userNotFound();
+      // The row's contents are never logged (phone numbers live there); the driver message is enough.
+      this.logger.error(
+        `user ${operation} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      );
+      throw databaseUnavailable();
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { UserModule } from '../user/user.module.js';
+import { AvatarFilesController } from './avatar-files.controller.js';
+import { AvatarStorageService } from './avatar-storage.service.js';
+import { NoQueryParamsGuard } from './no-query-params.guard.js';
+import { OpenDataService } from './open-data.service.js';
+import { PhoneBindingService } from './phone-binding.service.js';
+import { ProfileUpdateService } from './profile-update.service.js';
+import { ProfileWriter } from './profile-writer.service.js';
+import { SessionKeyCheckService } from './session-key-check.service.js';
+import { SessionKeyController } from './session-key.controller.js';
+import { UsersController } from './users.controller.js';
+
+/**
+ * The caller's own user: profile, avatar upload, phone number, open-data decryption, session_key check.
+ * Needs the (global) WechatClient and the auth module's SessionService; reaches auth only through
+ * `auth/index.ts`.
+ */
+@Module({
+  imports: [UserModule],
+  controllers: [UsersController, SessionKeyController, AvatarFilesController],
+  providers: [
+    ProfileWriter,
+    ProfileUpdateService,
+    AvatarStorageService,
+    PhoneBindingService,
+    OpenDataService,
+    SessionKeyCheckService,
+    NoQueryParamsGuard,
+  ],
+})
+export class ProfileModule {}

@@ -1,0 +1,159 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import {
+  Authenticated,
+  CurrentSession,
+  CurrentUser,
+  type AuthenticatedSession,
+  type CurrentUserContext,
+} from '../auth/index.js';
+import { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import { AVATAR_MAX_BYTES } from './avatar.constants.js';
+import { AvatarStorageService } from './avatar-storage.service.js';
+import { BindPhoneDto } from './dto/bind-phone.dto.js';
+import { DecryptOpenDataDto } from './dto/decrypt-open-data.dto.js';
+import { DECRYPTED_DATA_SCHEMA } from './dto/decrypted-data.schema.js';
+import { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { NoQueryParamsGuard } from './no-query-params.guard.js';
+import { OpenDataService } from './open-data.service.js';
+import { PhoneBindingService } from './phone-binding.service.js';
+import {
+  ApiErrors,
+  QUERY_ERRORS,
+  DATABASE_DOWN,
+  VALIDATION_ERRORS,
+  USER_GONE,
+  WECHAT_DOWN,
+} from './profile-api.decorators.js';
+import { ProfileUpdateService } from './profile-update.service.js';
+
+@ApiTags('users')
+@Controller('users/me')
+@UseGuards(NoQueryParamsGuard)
+export class UsersController {
+  constructor(
+    private readonly profiles: ProfileUpdateService,
+    private readonly avatars: AvatarStorageService,
+    private readonly phones: PhoneBindingService,
+    private readonly openData: OpenDataService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "The caller's profile",
+    description: 'Served from the session (cached at login and on every change): no database query.',
+  })
+  @ApiOkResponse({ type: UserProfileDto })
+  @ApiErrors({ 400: QUERY_ERRORS })
+  @Authenticated()
+  me(
+    @CurrentSession() session: AuthenticatedSession,
+    @CurrentUser() caller: CurrentUserContext,
+  ): Promise<UserProfileDto> {
+    return this.profiles.current(session, caller);
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Change nickname, avatar URL or gender',
+    description:
+      'Only the fields sent change. With `WECHAT_CONTENT_CHECK=true` a new nickname must get `pass` from ' +
+      'WeChat msgSecCheck; `review` and `risky` are both refused.',
+  })
+  @ApiOkResponse({ type: UserProfileDto })
+  @ApiErrors({
+    400: VALIDATION_ERRORS,
+    422: '`NICKNAME_REJECTED`: WeChat content security did not pass the nickname',
+    429: '`WECHAT_RATE_LIMITED` (content check), with Retry-After',
+    502: '`WECHAT_BAD_GATEWAY` (content check)',
+    404: USER_GONE,
+    503: WECHAT_DOWN,
+  })
+  @Authenticated()
+  update(@CurrentUser() caller: CurrentUserContext, @Body() dto: UpdateProfileDto): Promise<UserProfileDto> {
+    return this.profiles.update(caller, dto);
+  }
+
+  @Post('avatar')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Upload the avatar picked with open-type="chooseAvatar" (wx.uploadFile)',
+    description:
+      `multipart/form-data with one file part (any field name; \`file\` recommended), at most ` +
+      `${AVATAR_MAX_BYTES / (1024 * 1024)} MB, PNG, JPEG or WebP recognised by content. Stored under ` +
+      'the SHA-256 of its bytes and served at `/avatars/<sha256>.<ext>`; avatarUrl points there.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: 'PNG, JPEG or WebP, ≤ 2 MB' } },
+    },
+  })
+  @ApiOkResponse({ type: UserProfileDto, description: 'The profile with its new avatarUrl' })
+  @ApiErrors({
+    400: '`AVATAR_MISSING` (not multipart, no file part, malformed body) or `QUERY_NOT_ALLOWED`',
+    413: '`AVATAR_TOO_LARGE`: over 2 MB',
+    415: '`AVATAR_UNSUPPORTED_TYPE`: not a PNG, JPEG or WebP image',
+    404: USER_GONE,
+    503: DATABASE_DOWN,
+  })
+  @Authenticated()
+  uploadAvatar(
+    @CurrentUser() caller: CurrentUserContext,
+    @Req() request: FastifyRequest,
+  ): Promise<UserProfileDto> {
+    return this.avatars.upload(caller, request);
+  }
+
+  @Post('phone')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Bind the phone number from a getPhoneNumber button code',
+    description:
+      'Exchanges the code with WeChat (getuserphonenumber, bound to your openid) and stores phoneNumber, ' +
+      'purePhoneNumber and countryCode.',
+  })
+  @ApiOkResponse({ type: UserProfileDto, description: 'The profile with its phone number' })
+  @ApiErrors({
+    400:
+      '`PHONE_CODE_INVALID` (invalid, expired, used, or minted for another user or app: tap the button again), ' +
+      VALIDATION_ERRORS,
+    429: '`WECHAT_RATE_LIMITED`, with Retry-After',
+    502: '`WECHAT_BAD_GATEWAY`: our WeChat integration or WeChat itself failed',
+    404: USER_GONE,
+    503: WECHAT_DOWN,
+  })
+  @Authenticated()
+  bindPhone(@CurrentUser() caller: CurrentUserContext, @Body() dto: BindPhoneDto): Promise<UserProfileDto> {
+    return this.phones.bind(caller, dto.code);
+  }
+
+  @Post('decrypt')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Decrypt open data (getUserProfile & co, older base libraries)',
+    description:
+      'Decrypts with the key of your latest login: strict PKCS#7, watermark appid and age (15 min), and ' +
+      'the rawData signature when sent. A user-info payload fills in the unionid and any profile field ' +
+      'you have not set (the anonymous "微信用户" placeholder excepted). Returns the decrypted object.',
+  })
+  @ApiOkResponse({ schema: DECRYPTED_DATA_SCHEMA })
+  @ApiErrors({
+    400:
+      '`DECRYPT_FAILED` (every decryption or verification failure: call wx.login, log in again, fetch the ' +
+      'data again and retry), ' +
+      VALIDATION_ERRORS,
+    404: USER_GONE,
+    503: DATABASE_DOWN,
+  })
+  @Authenticated()
+  decrypt(
+    @CurrentUser() caller: CurrentUserContext,
+    @Body() dto: DecryptOpenDataDto,
+  ): Promise<Record<string, unknown>> {
+    return this.openData.decrypt(caller, dto);
+  }
+}

@@ -1,0 +1,45 @@
+import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { BEARER_SCHEME } from '../auth/index.js';
+import type { AllConfig } from '../config/config.type.js';
+import { serveSwaggerUi } from './swagger-ui.js';
+
+/** Where the UI and the OpenAPI 3 JSON are served. @publicApi */
+export const SWAGGER_UI_PATH = 'docs';
+export const SWAGGER_JSON_PATH = 'docs-json';
+
+/** The OpenAPI document of every route the app registers. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('weapp-auth')
+    .setDescription(
+      'Login backend for WeChat Mini Programs. Log in with `POST /auth/login` and a `wx.login()` code, then ' +
+        'send `Authorization: Bearer <token>`. Every error body is `{ statusCode, code, message }`; ' +
+        'clients branch on `code`.',
+    )
+    .setVersion('1')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'The `token` from `POST /auth/login`' },
+      BEARER_SCHEME,
+    )
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Serves Swagger UI at `/docs` and the document at `/docs-json` when the `swagger` config allows it
+ * (always outside production; in production only with SWAGGER_ENABLED=true). Returns whether it did.
+ */
+export function setupSwagger(app: INestApplication): boolean {
+  const { enabled } = app.get<ConfigService<AllConfig, true>>(ConfigService).get('swagger', { infer: true });
+  if (!enabled) return false;
+  // The document is built on first request, when every module's routes are known.
+  SwaggerModule.setup(SWAGGER_UI_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: SWAGGER_JSON_PATH,
+    raw: ['json'],
+    ui: false,
+  });
+  serveSwaggerUi(app, `/${SWAGGER_UI_PATH}`, `/${SWAGGER_JSON_PATH}`, 'weapp-auth API');
+  return true;
+}
