@@ -1,0 +1,336 @@
+import {
+  AuthClientError,
+  ClientErrorCode,
+  LOGIN_CODE_REJECTED_CODES,
+  SESSION_REJECTED_CODES,
+} from './errors.js';
+import { LoginQueue } from './login-queue.js';
+import type {
+  AuthClientOptions,
+  AuthRequestOptions,
+  LoginResult,
+  PhoneNumberEvent,
+  ProfileUpdate,
+  SessionSummary,
+  UserProfile,
+  WxApi,
+} from './types.js';
+import {
+  errorFromResponse,
+  wxCheckSession,
+  wxLogin,
+  wxRequest,
+  wxUploadFile,
+  type RawResponse,
+} from './wx-transport.js';
+
+/** @publicApi */
+export const DEFAULT_STORAGE_KEY = 'weapp-auth:session';
+
+/**
+ * The server's profile update is `PATCH /users/me`, but `wx.request` documents no PATCH method
+ * (https://developers.weixin.qq.com/miniprogram/dev/api/network/request/wx.request.html): switch this
+ * to the server's PUT/POST alias once it has one.
+ */
+const PROFILE_UPDATE_METHOD = 'PATCH';
+
+const DEFAULT_MAX_RETRIES = 1;
+const DEFAULT_MAX_RETRY_AFTER_SECONDS = 5;
+
+type Sender = (token: string | null) => Promise<RawResponse>;
+
+/**
+ * Logs a mini program in against weapp-auth and keeps it logged in.
+ *
+ * - {@link login} is single-flight: concurrent callers share one `wx.login` and one `POST /auth/login`.
+ * - {@link request} sends `Authorization: Bearer`, logs in first when there is no session, and when the
+ *   server answers 401 `SESSION_INVALID`/`SESSION_EXPIRED` logs in again (through the same queue) and
+ *   retries once. A 503/429 with a short enough `Retry-After` is retried after that delay, at most
+ *   `maxRetries` times. Everything else rejects with an {@link AuthClientError} carrying the server's `code`.
+ *
+ * @publicApi
+ */
+export class AuthClient {
+  private readonly wx: WxApi;
+  private readonly baseUrl: string;
+  private readonly appid?: string;
+  private readonly storageKey: string;
+  private readonly timeout?: number;
+  private readonly maxRetries: number;
+  private readonly maxRetryAfter: number;
+  private readonly loginQueue = new LoginQueue<LoginResult>(() => this.performLogin());
+
+  constructor(options: AuthClientOptions) {
+    const wx = options.wx ?? globalWx();
+    if (!wx) throw new TypeError('weapp-auth client: no global wx; pass options.wx');
+    if (!/^https?:\/\//.test(options.baseUrl)) {
+      throw new TypeError(`weapp-auth client: baseUrl must be an http(s) URL, got "${options.baseUrl}"`);
+    }
+    this.wx = wx;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.appid = options.appid;
+    this.storageKey = options.storageKey ?? DEFAULT_STORAGE_KEY;
+    this.timeout = options.timeout;
+    this.maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
+    this.maxRetryAfter = options.maxRetryAfter ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+  }
+
+  /** The saved session, or null when logged out. Reads storage, so it survives app restarts. */
+  getSession(): LoginResult | null {
+    let stored: unknown;
+    try {
+      stored = this.wx.getStorageSync(this.storageKey);
+    } catch {
+      return null;
+    }
+    // Anything else under our key (an older client's format, a hand edit) counts as logged out.
+    const session = stored as Partial<LoginResult> | null;
+    if (!session || typeof session !== 'object' || typeof session.token !== 'string' || !session.token) {
+      return null;
+    }
+    return session as LoginResult;
+  }
+
+  /**
+   * `wx.login` → `POST /auth/login` → storage. Concurrent calls share one run. A spent login code or
+   * a 503/429 with a short `Retry-After` gets a fresh code and one more try.
+   */
+  login(): Promise<LoginResult> {
+    return this.loginQueue.run();
+  }
+
+  /**
+   * Makes sure there is a usable session: nothing to do when a token is saved and `wx.checkSession`
+   * says WeChat's session_key is alive, else {@link login}. Call it on app launch.
+   */
+  async ensureLogin(): Promise<LoginResult> {
+    if (this.loginQueue.busy) return this.login();
+    const session = this.getSession();
+    if (session && (await wxCheckSession(this.wx))) return session;
+    return this.login();
+  }
+
+  /**
+   * A JSON request to the server with the session attached. Resolves with the parsed body
+   * (undefined for 204).
+   */
+  request<T = unknown>(options: AuthRequestOptions): Promise<T> {
+    const method = options.method ?? 'GET';
+    const url = this.url(options.path);
+    const timeout = options.timeout ?? this.timeout;
+    const send: Sender = (token) =>
+      wxRequest(this.wx, {
+        url,
+        method,
+        data: options.data,
+        header: { ...options.header, ...authHeader(token) },
+        timeout,
+      });
+    return this.call<T>(send, options.auth ?? true);
+  }
+
+  /** `GET /users/me`. */
+  getProfile(): Promise<UserProfile> {
+    return this.profileCall(this.request<UserProfile>({ path: '/users/me' }));
+  }
+
+  /** `PATCH /users/me`, e.g. with the value of `<input type="nickname">`. */
+  updateProfile(update: ProfileUpdate): Promise<UserProfile> {
+    return this.profileCall(
+      this.request<UserProfile>({ path: '/users/me', method: PROFILE_UPDATE_METHOD, data: { ...update } }),
+    );
+  }
+
+  /**
+   * Uploads the file `<button open-type="chooseAvatar">` returned (`event.detail.avatarUrl`) to
+   * `POST /users/me/avatar`; the server stores it and sets avatarUrl. `wx.uploadFile` reports no
+   * headers, so a 503 here surfaces without an automatic retry.
+   */
+  uploadAvatar(tempFilePath: string): Promise<UserProfile> {
+    const url = this.url('/users/me/avatar');
+    const send: Sender = (token) =>
+      wxUploadFile(this.wx, {
+        url,
+        filePath: tempFilePath,
+        name: 'file',
+        header: authHeader(token),
+        timeout: this.timeout,
+      });
+    return this.profileCall(this.call<UserProfile>(send, true));
+  }
+
+  /**
+   * Binds the phone number from `<button open-type="getPhoneNumber" bindgetphonenumber>`: pass the
+   * event (or its `detail.code`). Logs in first if needed, so an early tap still works.
+   */
+  getPhoneNumber(event: PhoneNumberEvent | string): Promise<UserProfile> {
+    const detail = typeof event === 'string' ? { code: event } : (event?.detail ?? {});
+    const code = (detail as { code?: string }).code;
+    if (!code) {
+      return Promise.reject(
+        new AuthClientError({
+          code: ClientErrorCode.PHONE_NUMBER_DENIED,
+          message: (detail as { errMsg?: string }).errMsg || 'getPhoneNumber gave no code',
+        }),
+      );
+    }
+    return this.profileCall(
+      this.request<UserProfile>({ path: '/users/me/phone', method: 'POST', data: { code } }),
+    );
+  }
+
+  /** `POST /auth/session-key/check`: whether the server's session_key for this user is still valid. */
+  checkSessionKey(): Promise<{ valid: boolean }> {
+    return this.request<{ valid: boolean }>({ path: '/auth/session-key/check', method: 'POST' });
+  }
+
+  /** `GET /auth/sessions`: the user's live sessions, this one marked `current`. */
+  listSessions(): Promise<SessionSummary[]> {
+    return this.request<SessionSummary[]>({ path: '/auth/sessions' });
+  }
+
+  /** `DELETE /auth/sessions/:id`: ends one of the user's sessions (e.g. a lost phone). */
+  async revokeSession(id: string): Promise<void> {
+    await this.request<void>({ path: `/auth/sessions/${encodeURIComponent(id)}`, method: 'DELETE' });
+  }
+
+  /** `DELETE /auth/sessions`: ends every session of the user, this one included. */
+  async revokeAllSessions(): Promise<void> {
+    await this.request<void>({ path: '/auth/sessions', method: 'DELETE' });
+    this.clearSession();
+  }
+
+  /**
+   * Forgets the session here and ends it on the server (`POST /auth/logout`, idempotent). The local
+   * session is gone even if the server call fails, which then rejects.
+   */
+  async logout(): Promise<void> {
+    const session = this.getSession();
+    this.clearSession();
+    if (!session) return;
+    await this.request<void>({
+      path: '/auth/logout',
+      method: 'POST',
+      header: authHeader(session.token),
+      auth: false,
+    });
+  }
+
+  private async performLogin(): Promise<LoginResult> {
+    for (let attempt = 0; ; attempt++) {
+      // A code is single-use and the server remembers each code's outcome, so every try needs a fresh one.
+      const code = await wxLogin(this.wx, this.timeout);
+      const res = await wxRequest(this.wx, {
+        url: this.url('/auth/login'),
+        method: 'POST',
+        data: this.appid ? { code, appid: this.appid } : { code },
+        header: {},
+        timeout: this.timeout,
+      });
+      if (res.status === 200) return this.saveSession(res.data);
+      const error = errorFromResponse(res);
+      if (attempt >= this.maxRetries) throw error;
+      if (LOGIN_CODE_REJECTED_CODES.indexOf(error.code) >= 0) continue;
+      if (!this.retryableAfter(error)) throw error;
+      await sleep(error.retryAfter! * 1000);
+    }
+  }
+
+  /** Sends, then handles a rejected session (one re-login) and 503/429 (bounded waits). */
+  private async call<T>(send: Sender, auth: boolean): Promise<T> {
+    let token = auth ? await this.tokenOrLogin() : null;
+    let reloggedIn = false;
+    let retries = 0;
+    for (;;) {
+      const res = await send(token);
+      if (res.status >= 200 && res.status < 300) {
+        return (res.status === 204 || res.data === '' ? undefined : res.data) as T;
+      }
+      const error = errorFromResponse(res);
+      if (auth && !reloggedIn && res.status === 401 && SESSION_REJECTED_CODES.indexOf(error.code) >= 0) {
+        reloggedIn = true;
+        token = await this.tokenAfterRejection(token);
+        continue;
+      }
+      if (retries < this.maxRetries && this.retryableAfter(error)) {
+        retries++;
+        await sleep(error.retryAfter! * 1000);
+        continue;
+      }
+      throw error;
+    }
+  }
+
+  private async tokenOrLogin(): Promise<string> {
+    if (this.loginQueue.busy) return (await this.login()).token;
+    const session = this.getSession();
+    return session ? session.token : (await this.login()).token;
+  }
+
+  /**
+   * The server refused `rejected`. When another call has already logged in again, use its token;
+   * otherwise drop the dead one and log in (joining a login already under way).
+   */
+  private async tokenAfterRejection(rejected: string | null): Promise<string> {
+    const session = this.getSession();
+    if (session && session.token !== rejected) return session.token;
+    if (session) this.clearSession();
+    return (await this.login()).token;
+  }
+
+  private retryableAfter(error: AuthClientError): boolean {
+    return error.retryAfter !== undefined && error.retryAfter <= this.maxRetryAfter;
+  }
+
+  private async profileCall(pending: Promise<UserProfile>): Promise<UserProfile> {
+    const user = await pending;
+    const session = this.getSession();
+    if (session && user && typeof user === 'object')
+      this.wx.setStorageSync(this.storageKey, { ...session, user });
+    return user;
+  }
+
+  private saveSession(data: unknown): LoginResult {
+    const result = data as Partial<LoginResult> | null;
+    if (!result || typeof result !== 'object' || typeof result.token !== 'string' || !result.token) {
+      throw new AuthClientError({
+        code: ClientErrorCode.BAD_RESPONSE,
+        message: 'POST /auth/login answered 200 without a token',
+        status: 200,
+      });
+    }
+    const session: LoginResult = {
+      token: result.token,
+      tokenType: 'Bearer',
+      expiresAt: String(result.expiresAt),
+      user: result.user as UserProfile,
+    };
+    this.wx.setStorageSync(this.storageKey, session);
+    return session;
+  }
+
+  private clearSession(): void {
+    this.wx.removeStorageSync(this.storageKey);
+  }
+
+  private url(path: string): string {
+    return this.baseUrl + (path.charAt(0) === '/' ? path : `/${path}`);
+  }
+}
+
+/** @publicApi */
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  return new AuthClient(options);
+}
+
+function authHeader(token: string | null): Record<string, string> {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+function globalWx(): WxApi | undefined {
+  return typeof wx === 'undefined' ? undefined : wx;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,66 @@
+/**
+ * Codes the client produces itself (the server's own codes, such as `SESSION_EXPIRED` or
+ * `PHONE_CODE_INVALID`, arrive unchanged in {@link AuthClientError.code}).
+ * @publicApi
+ */
+export const ClientErrorCode = {
+  /** `wx.request` / `wx.uploadFile` failed before any HTTP answer (offline, DNS, TLS, timeout). */
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  /** `wx.login` itself failed. */
+  WX_LOGIN_FAILED: 'WX_LOGIN_FAILED',
+  /** The getPhoneNumber event carried no code: the user declined, or the account may not use it. */
+  PHONE_NUMBER_DENIED: 'PHONE_NUMBER_DENIED',
+  /** A success status with a body that is not what the route promises. */
+  BAD_RESPONSE: 'BAD_RESPONSE',
+} as const;
+
+/** Server codes that mean "this token is dead: log in again". @publicApi */
+export const SESSION_REJECTED_CODES: readonly string[] = ['SESSION_INVALID', 'SESSION_EXPIRED'];
+
+/** Login codes that mean "this wx.login code is spent: get a new one". @internal */
+export const LOGIN_CODE_REJECTED_CODES: readonly string[] = ['LOGIN_CODE_INVALID', 'LOGIN_CODE_USED'];
+
+/** @publicApi */
+export interface AuthClientErrorInit {
+  code: string;
+  message: string;
+  /** HTTP status; 0 when there was no HTTP answer. */
+  status?: number;
+  retryAfter?: number;
+  body?: unknown;
+}
+
+/**
+ * Every failure the client reports. Branch on `code` (the server's stable code, or a
+ * {@link ClientErrorCode}), never on `message`.
+ *
+ * @publicApi
+ */
+export class AuthClientError extends Error {
+  override readonly name = 'AuthClientError';
+  readonly code: string;
+  /** HTTP status; 0 when there was no HTTP answer. */
+  readonly status: number;
+  /** Seconds from the server's `Retry-After`, when it sent one (503, 429). */
+  readonly retryAfter?: number;
+  /** The parsed error body, for logging. */
+  readonly body?: unknown;
+
+  constructor(init: AuthClientErrorInit) {
+    super(init.message);
+    this.code = init.code;
+    this.status = init.status ?? 0;
+    this.retryAfter = init.retryAfter;
+    this.body = init.body;
+  }
+
+  /** The server rejected the session token; the client already tried one fresh login. */
+  get sessionRejected(): boolean {
+    return this.status === 401 && SESSION_REJECTED_CODES.indexOf(this.code) >= 0;
+  }
+
+  /** Worth trying again later: the server said when (503/429 with `Retry-After`), or the network failed. */
+  get retryable(): boolean {
+    return this.code === ClientErrorCode.NETWORK_ERROR || this.retryAfter !== undefined;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * weapp-auth's mini-program client: `createAuthClient({ baseUrl })`, then `ensureLogin()` on launch and
+ * `request()` for every call. See README.md.
+ */
+export { AuthClient, createAuthClient, DEFAULT_STORAGE_KEY } from './auth-client.js';
+export { AuthClientError, ClientErrorCode, SESSION_REJECTED_CODES } from './errors.js';
+export type { AuthClientErrorInit } from './errors.js';
+export { LoginQueue } from './login-queue.js';
+export type {
+  AuthClientOptions,
+  AuthRequestOptions,
+  HttpMethod,
+  LoginResult,
+  PhoneNumberEvent,
+  ProfileUpdate,
+  SessionSummary,
+  UserProfile,
+  WxApi,
+} from './types.js';

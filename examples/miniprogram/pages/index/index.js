@@ -1,0 +1,62 @@
+const app = getApp();
+
+/** Messages for the codes a user can do something about; everything else shows its code. */
+const MESSAGES = {
+  NETWORK_ERROR: 'No connection, try again',
+  WECHAT_UNAVAILABLE: 'WeChat is busy, try again shortly',
+  WECHAT_RATE_LIMITED: 'Too many attempts, try again later',
+  PHONE_CODE_INVALID: 'That did not work, tap the button again',
+  NICKNAME_REJECTED: 'Please choose another nickname',
+};
+
+Page({
+  data: {
+    user: null,
+    saving: false,
+  },
+
+  async onLoad() {
+    await app.ready;
+    try {
+      this.setData({ user: await app.auth.getProfile() });
+    } catch (error) {
+      this.showError(error);
+    }
+  },
+
+  /** <button open-type="chooseAvatar">: detail.avatarUrl is a temp file to upload. */
+  async onChooseAvatar(event) {
+    await this.save(() => app.auth.uploadAvatar(event.detail.avatarUrl));
+  },
+
+  /**
+   * <input type="nickname"> inside a form: WeChat checks the nickname on blur and may clear it, so
+   * read it on submit (https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/userProfile.html).
+   */
+  async onSubmitNickname(event) {
+    const nickname = (event.detail.value.nickname || '').trim();
+    if (!nickname) return;
+    await this.save(() => app.auth.updateProfile({ nickname }));
+  },
+
+  /** <button open-type="getPhoneNumber">: the client sends detail.code; a tap before login still works. */
+  async onGetPhoneNumber(event) {
+    await this.save(() => app.auth.getPhoneNumber(event));
+  },
+
+  async save(change) {
+    this.setData({ saving: true });
+    try {
+      this.setData({ user: await change() });
+    } catch (error) {
+      // Declining the phone-number sheet is the user's choice, not an error to report.
+      if (error.code !== 'PHONE_NUMBER_DENIED') this.showError(error);
+    } finally {
+      this.setData({ saving: false });
+    }
+  },
+
+  showError(error) {
+    wx.showToast({ title: MESSAGES[error.code] || `Failed (${error.code || 'error'})`, icon: 'none' });
+  },
+});
