@@ -27,6 +27,7 @@ const EXPECTED_ROUTES = [
   'POST /users/me/avatar',
   'POST /users/me/decrypt',
   'POST /users/me/phone',
+  'PUT /users/me',
 ];
 const PUBLIC_ROUTES = [
   'GET /avatars/{file}',

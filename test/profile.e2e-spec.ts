@@ -72,6 +72,19 @@ describe('/users/me (MariaDB + Redis + simulator)', () => {
       expect(Buffer.from(cached.body.nickname, 'utf8')).toEqual(Buffer.from(nickname, 'utf8'));
     });
 
+    test('PUT /users/me (what wx.request can send: it has no PATCH) behaves exactly like PATCH', async () => {
+      const user = await newUser();
+      const put = await http('PUT', `${stack.url}/users/me`, {
+        token: user.token,
+        body: { nickname: ' 小明 ', gender: 2 },
+      });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({ nickname: '小明', gender: 2 });
+      expect(
+        (await http('PUT', `${stack.url}/users/me`, { token: user.token, body: { openid: 'x' } })).status,
+      ).toBe(400);
+    });
+
     test('32 code points are accepted (4-byte emoji included); 33 are refused', async () => {
       const user = await newUser();
       expect((await patch(user.token, { nickname: '😀'.repeat(32) })).status).toBe(200);

@@ -28,11 +28,11 @@ import {
 export const DEFAULT_STORAGE_KEY = 'weapp-auth:session';
 
 /**
- * The server's profile update is `PATCH /users/me`, but `wx.request` documents no PATCH method
- * (https://developers.weixin.qq.com/miniprogram/dev/api/network/request/wx.request.html): switch this
- * to the server's PUT/POST alias once it has one.
+ * `wx.request` documents no PATCH method
+ * (https://developers.weixin.qq.com/miniprogram/dev/api/network/request/wx.request.html), so the
+ * client uses the server's `PUT /users/me`, which behaves exactly like `PATCH /users/me`.
  */
-const PROFILE_UPDATE_METHOD = 'PATCH';
+const PROFILE_UPDATE_METHOD = 'PUT';
 
 const DEFAULT_MAX_RETRIES = 1;
 const DEFAULT_MAX_RETRY_AFTER_SECONDS = 5;
@@ -134,7 +134,7 @@ export class AuthClient {
     return this.profileCall(this.request<UserProfile>({ path: '/users/me' }));
   }
 
-  /** `PATCH /users/me`, e.g. with the value of `<input type="nickname">`. */
+  /** `PUT /users/me` (the server's PATCH alias), e.g. with the value of `<input type="nickname">`. */
   updateProfile(update: ProfileUpdate): Promise<UserProfile> {
     return this.profileCall(
       this.request<UserProfile>({ path: '/users/me', method: PROFILE_UPDATE_METHOD, data: { ...update } }),

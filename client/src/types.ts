@@ -73,11 +73,8 @@ export interface ProfileUpdate {
   gender?: 0 | 1 | 2;
 }
 
-/**
- * `PATCH` is not in `wx.request`'s documented methods; see `PROFILE_UPDATE_METHOD` in `auth-client.ts`.
- * @publicApi
- */
-export type HttpMethod = NonNullable<WechatMiniprogram.RequestOption['method']> | 'PATCH';
+/** The methods `wx.request` supports (it has no PATCH). @publicApi */
+export type HttpMethod = NonNullable<WechatMiniprogram.RequestOption['method']>;
 
 /** @publicApi */
 export interface AuthRequestOptions {

@@ -33,8 +33,7 @@ export function wxRequest(wx: WxApi, init: WxRequestInit): Promise<RawResponse> 
   return new Promise((resolve, reject) => {
     wx.request({
       url: init.url,
-      // wx.request's typings list no PATCH; see PROFILE_UPDATE_METHOD in auth-client.ts.
-      method: init.method as WechatMiniprogram.RequestOption['method'],
+      method: init.method,
       data: init.data,
       header: init.header,
       timeout: init.timeout,
