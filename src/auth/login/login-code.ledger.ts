@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
+import { withDeadline } from '../session/deadline.js';
 
 export const LEDGER_PENDING = 'pending';
 
@@ -46,7 +47,7 @@ export class RedisLoginCodeLedger extends LoginCodeLedger {
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
     try {
-      return await command();
+      return await withDeadline(command());
     } catch (error) {
       throw new SessionStoreUnavailableError('login-code ledger', { cause: error });
     }

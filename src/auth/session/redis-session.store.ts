@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
+import { withDeadline } from './deadline.js';
 import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
 
 /**
@@ -130,7 +131,7 @@ export class RedisSessionStore extends SessionStore {
 
   private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     try {
-      return await command();
+      return await withDeadline(command());
     } catch (error) {
       throw new SessionStoreUnavailableError(operation, { cause: error });
     }

@@ -1,0 +1,21 @@
+/**
+ * How long a caller waits for the session store before answering 503. ioredis' own command timeout
+ * is not enough: with auto-pipelining, a pipeline waits for the previous one on the same connection,
+ * so behind a hung Redis each command would first sit out its predecessors' timeouts. This bounds
+ * the wait from the caller's side, whatever queues in between.
+ */
+export const STORE_DEADLINE_MS = 1000;
+
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
+
+export function withDeadline<T>(promise: Promise<T>, ms: number = STORE_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError(`no answer within ${ms} ms`)), ms);
+  });
+  // A late reply or failure of the abandoned command is dropped.
+  promise.catch(() => undefined);
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
