@@ -1,18 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import type { Redis } from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/index.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig, type AuthConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { profileConfig } from './config/profile.config.js';
+import { rateLimitConfig } from './config/rate-limit.config.js';
 import { redisConfig, type RedisConfig } from './config/redis.config.js';
+import { serverConfig } from './config/server.config.js';
 import { swaggerConfig } from './config/swagger.config.js';
 import { wechatConfig, type WechatConfig } from './config/wechat.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { ProfileModule } from './profile/profile.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import type { RedisConnection } from './redis/redis-connection.js';
 import { REDIS_CLIENT } from './redis/redis.constants.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UserModule } from './user/user.module.js';
@@ -21,14 +27,18 @@ import { WechatModule } from './wechat/wechat.module.js';
 
 /**
  * Wiring only. `forRoot()` (rather than a static module) so the environment is read and
- * validated when the app is built, not when this file is first imported.
+ * validated when the app is built, not when this file is first imported. `rootLogger` is the pino
+ * instance Fastify also logs through, so Nest's and Fastify's lines share one stream and format.
  */
 @Module({})
 export class AppModule {
-  static forRoot(): DynamicModule {
+  static forRoot(rootLogger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // useExisting: request-scoped lines reuse Fastify's per-request child logger (with its request id).
+        LoggerModule.forRoot({ useExisting: true, pinoHttp: { logger: rootLogger } }),
+        LifecycleModule,
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
@@ -37,7 +47,9 @@ export class AppModule {
             authConfig,
             databaseConfig,
             profileConfig,
+            rateLimitConfig,
             redisConfig,
+            serverConfig,
             swaggerConfig,
             wechatConfig,
           ],
@@ -51,7 +63,7 @@ export class AppModule {
         WechatModule.forRootAsync({
           isGlobal: true,
           inject: [wechatConfig.KEY, redisConfig.KEY, REDIS_CLIENT],
-          useFactory: (wechat: WechatConfig, redis: RedisConfig, client: Redis | null) => ({
+          useFactory: (wechat: WechatConfig, redis: RedisConfig, client: RedisConnection | null) => ({
             apps: wechat.apps,
             baseUrl: wechat.baseUrl,
             timeoutMs: wechat.timeoutMs,
@@ -66,7 +78,7 @@ export class AppModule {
           useFactory: (
             auth: AuthConfig,
             redis: RedisConfig,
-            client: Redis | null,
+            client: RedisConnection | null,
             wechatClient: WechatClient,
           ) => ({
             redis: client ?? undefined,
@@ -79,6 +91,8 @@ export class AppModule {
             wechatClient,
           }),
         }),
+        // After AuthModule: its global guard runs first, so the per-session budget can key by session.
+        RateLimitModule.forRoot(rateLimitConfig().enabled),
         UserModule,
         ProfileModule,
         HealthModule,

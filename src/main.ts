@@ -6,15 +6,18 @@ import type { AllConfig } from './config/config.type.js';
 import { InvalidEnvironmentError, validateEnv } from './config/env.validation.js';
 import { startDevelopmentSimulator } from './config/development-simulator.js';
 import { developmentFallbacks } from './config/development-mode.js';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 
 async function main(): Promise<void> {
   const logger = new Logger('Bootstrap');
   validateEnv(process.env);
-  // Nest's shutdown hooks re-raise SIGTERM/SIGINT after closing the app, which also ends the simulator.
   await startDevelopmentSimulator();
   const app = await createApp();
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   const { port, host } = config.get('app', { infer: true });
+  const { shutdownDrainMs, shutdownGraceMs } = config.get('server', { infer: true });
+  // Ends the process (and with it the development simulator) once the app has closed.
+  installGracefulShutdown(app, logger, { drainMs: shutdownDrainMs, graceMs: shutdownGraceMs });
   await app.listen(port, host);
   const fallbacks = developmentFallbacks(config);
   if (fallbacks.length > 0) {

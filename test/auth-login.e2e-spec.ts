@@ -71,7 +71,12 @@ describe('POST /auth/login (MariaDB + Redis + simulator)', () => {
     const response = await loginWithCode(loginCode);
 
     expect(response.status).toBe(status);
-    expect(response.body).toEqual({ statusCode: status, code, message: expect.any(String) });
+    expect(response.body).toEqual({
+      statusCode: status,
+      code,
+      message: expect.any(String),
+      requestId: expect.any(String),
+    });
     expect(response.body.message).not.toMatch(/rid|errcode|invalid code|hint/i);
     if (status === 429 || status === 503)
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);

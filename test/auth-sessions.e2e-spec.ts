@@ -48,7 +48,12 @@ describe('the session guard and session routes', () => {
   test('a well-formed but unknown token is SESSION_INVALID', async () => {
     const response = await sessions('A'.repeat(43));
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({ statusCode: 401, code: 'SESSION_INVALID', message: expect.any(String) });
+    expect(response.body).toEqual({
+      statusCode: 401,
+      code: 'SESSION_INVALID',
+      message: expect.any(String),
+      requestId: expect.any(String),
+    });
   });
 
   test('lists the caller’s sessions with the current one marked, and no token or hash', async () => {

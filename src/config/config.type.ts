@@ -2,7 +2,9 @@ import type { AppConfig } from './app.config.js';
 import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
 import type { ProfileConfig } from './profile.config.js';
+import type { RateLimitConfig } from './rate-limit.config.js';
 import type { RedisConfig } from './redis.config.js';
+import type { ServerConfig } from './server.config.js';
 import type { SwaggerConfig } from './swagger.config.js';
 import type { WechatConfig } from './wechat.config.js';
 
@@ -12,7 +14,9 @@ export interface AllConfig {
   auth: AuthConfig;
   database: DatabaseConfig;
   profile: ProfileConfig;
+  rateLimit: RateLimitConfig;
   redis: RedisConfig;
+  server: ServerConfig;
   swagger: SwaggerConfig;
   wechat: WechatConfig;
 }

@@ -73,7 +73,10 @@ export class EnvironmentVariables {
   DB_MIGRATIONS_RUN?: boolean;
 
   @IsOptional()
-  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:port[/db]' })
+  @Matches(/^rediss?:\/\/[^,\s]+(,rediss?:\/\/[^,\s]+)*$/, {
+    message:
+      'REDIS_URL must look like redis://host:port[/db], or list Redis Cluster nodes separated by commas',
+  })
   REDIS_URL?: string;
 
   @IsOptional()
@@ -143,6 +146,52 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   SWAGGER_ENABLED?: boolean;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Matches(/^(false|off|0|[1-9]\d?|[0-9a-fA-F:./]+(,[0-9a-fA-F:./]+)*)$/, {
+    message:
+      'TRUST_PROXY must be false, the number of proxy hops in front of the service (e.g. 1), or the proxy addresses/CIDRs, comma-separated',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED?: boolean;
+
+  @IsOptional()
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_LOGIN_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_SESSION_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_FAILED_TOKENS_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Max(600_000)
+  @Min(0)
+  @IsInt()
+  SHUTDOWN_DRAIN_MS?: number;
+
+  @IsOptional()
+  @Max(600_000)
+  @Min(100)
+  @IsInt()
+  SHUTDOWN_GRACE_MS?: number;
 }
 
 /** Thrown at boot when the environment is unusable; its message lists every problem at once. */

@@ -2,6 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ErrorResponseDto, Public } from '../auth/index.js';
+import { ApiException } from '../common/api.exception.js';
+import { ShutdownState } from '../lifecycle/shutdown.state.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 const PING_TIMEOUT_MS = 1000;
@@ -14,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -29,11 +32,15 @@ export class HealthController {
   @ApiResponse({
     status: 503,
     type: ErrorResponseDto,
-    description: '`SERVICE_UNAVAILABLE`: the database or Redis did not answer its ping in time',
+    description:
+      '`SERVICE_UNAVAILABLE`: the database or Redis did not answer its ping in time; `SHUTTING_DOWN`: draining after SIGTERM',
   })
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: database and Redis answer a ping; 503 when either is down' })
   ready() {
+    // From the first SIGTERM on, the load balancer must stop sending traffic here.
+    if (this.shutdown.draining)
+      throw new ApiException(503, 'SHUTTING_DOWN', 'This instance is shutting down');
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(PING_TIMEOUT_MS),
       () => this.redis.ping(PING_TIMEOUT_MS),

@@ -29,9 +29,10 @@ async function main(): Promise<void> {
     NODE_ENV: 'development',
     SQLITE_PATH: join(dir, 'docs.sqlite'),
     AVATAR_DIR: join(dir, 'avatars'),
+    LOG_LEVEL: 'warn',
   });
 
-  const app = await createApp({ logger: ['error', 'warn'] });
+  const app = await createApp();
   let browser: Browser | undefined;
   try {
     await app.listen(0, '127.0.0.1');

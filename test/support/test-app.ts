@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/bootstrap.js';
+import { createApp, type CreateAppOptions } from '../../src/bootstrap.js';
 
 export interface RunningTestApp {
   app: NestFastifyApplication;
@@ -13,7 +13,10 @@ export interface RunningTestApp {
  * shell cannot leak in), listens on an ephemeral loopback port, and restores process.env afterwards.
  * Tests talk to it over real HTTP: Fastify's inject() does not load under jest on Node 20.
  */
-export async function startTestApp(env: Record<string, string | undefined>): Promise<RunningTestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined>,
+  options: CreateAppOptions = {},
+): Promise<RunningTestApp> {
   const saved = { ...process.env };
   for (const key of Object.keys(process.env)) {
     if (
@@ -24,10 +27,10 @@ export async function startTestApp(env: Record<string, string | undefined>): Pro
       delete process.env[key];
     }
   }
-  Object.assign(process.env, { NODE_ENV: 'test', ...env });
+  // Tests keep warnings and errors only; set TEST_APP_LOGS=1 to see every log line.
+  Object.assign(process.env, { NODE_ENV: 'test', LOG_LEVEL: saved.TEST_APP_LOGS ? 'info' : 'warn', ...env });
   try {
-    // Tests keep warnings and errors only; set TEST_APP_LOGS=1 to see Nest's start-up chatter.
-    const app = await createApp({ logger: process.env.TEST_APP_LOGS ? undefined : ['error', 'warn'] });
+    const app = await createApp(options);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,0 +1,22 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnv } from './env.validation.js';
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** POST /auth/login per client IP. Lenient: a carrier NAT puts many users behind one address. */
+  loginPerMinute: number;
+  /** Requests per session on authenticated routes. */
+  sessionPerMinute: number;
+  /** Failed token lookups (401 with a token) per client IP before it gets 429. */
+  failedTokensPerMinute: number;
+}
+
+export const rateLimitConfig = registerAs('rateLimit', (): RateLimitConfig => {
+  const env = validateEnv(process.env);
+  return {
+    enabled: env.RATE_LIMIT_ENABLED ?? true,
+    loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE ?? 300,
+    sessionPerMinute: env.RATE_LIMIT_SESSION_PER_MINUTE ?? 600,
+    failedTokensPerMinute: env.RATE_LIMIT_FAILED_TOKENS_PER_MINUTE ?? 120,
+  };
+});

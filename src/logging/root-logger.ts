@@ -1,0 +1,62 @@
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Structured fields that may carry secrets or personal data, wherever they appear in a log object.
+ * The request logger only ever logs method, route template, status and latency, so these guard the
+ * rest: error objects, service logs, and anything a future change adds.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'token',
+  '*.token',
+  'code',
+  '*.code',
+  'js_code',
+  '*.js_code',
+  'sessionKey',
+  '*.sessionKey',
+  'session_key',
+  '*.session_key',
+  'secret',
+  '*.secret',
+  'access_token',
+  '*.access_token',
+  'phoneNumber',
+  '*.phoneNumber',
+  'purePhoneNumber',
+  '*.purePhoneNumber',
+  'encryptedData',
+  '*.encryptedData',
+];
+
+const BEARER_IN_TEXT = /\b(bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
+
+/**
+ * The one pino logger of the process: Fastify's request logger and Nest's logger (via nestjs-pino)
+ * both write through it, as JSON lines.
+ */
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { service: 'weapp-auth' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: {
+      // Free text can quote a header; a bearer token never reaches the output in any form.
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) =>
+            typeof arg === 'string' ? arg.replace(BEARER_IN_TEXT, '$1 [redacted]') : arg,
+          ) as Parameters<typeof method>,
+        );
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
