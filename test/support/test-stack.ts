@@ -8,6 +8,7 @@ import {
   WechatSimulator,
   type WechatSimulatorOptions,
 } from '../../src/wechat-simulator/index.js';
+import type { CreateAppOptions } from '../../src/bootstrap.js';
 import { http, type TestResponse } from './http.js';
 import { startTestApp, type RunningTestApp } from './test-app.js';
 import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from './test-services.js';
@@ -42,6 +43,7 @@ export async function startTestStack(
   label: string,
   env: Record<string, string | undefined> = {},
   simulatorOptions: WechatSimulatorOptions = {},
+  appOptions: CreateAppOptions = {},
 ): Promise<TestStack> {
   // Bound to an Open Platform account, so logins can carry a unionid as in production.
   const simulator = await WechatSimulator.start({
@@ -50,17 +52,20 @@ export async function startTestStack(
     ...simulatorOptions,
   });
   const redisPrefix = `${testRedisPrefix(label)}${randomBytes(3).toString('hex')}:`;
-  const app = await startTestApp({
-    DATABASE_URL: testDatabaseUrl(),
-    REDIS_URL: testRedisUrl(),
-    REDIS_KEY_PREFIX: redisPrefix,
-    WECHAT_APPID: DEFAULT_SIMULATOR_APP.appid,
-    WECHAT_SECRET: DEFAULT_SIMULATOR_APP.secret,
-    WECHAT_API_BASE_URL: simulator.url,
-    WECHAT_TIMEOUT_MS: '1500',
-    SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
-    ...env,
-  });
+  const app = await startTestApp(
+    {
+      DATABASE_URL: testDatabaseUrl(),
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: redisPrefix,
+      WECHAT_APPID: DEFAULT_SIMULATOR_APP.appid,
+      WECHAT_SECRET: DEFAULT_SIMULATOR_APP.secret,
+      WECHAT_API_BASE_URL: simulator.url,
+      WECHAT_TIMEOUT_MS: '1500',
+      SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
+      ...env,
+    },
+    appOptions,
+  );
   const sim = new SimulatorControlClient(simulator.url);
   const redis = new Redis(testRedisUrl());
   const db = new DataSource(
