@@ -33,7 +33,12 @@ export function installGracefulShutdown(
     deadline.unref();
     try {
       await sleep(options.drainMs);
-      await app.close();
+      // server.close() waits for every open connection. A keep-alive connection that was busy when it was
+      // called stays open after its response, until the client's idle timeout: close such connections as
+      // soon as they go idle.
+      const server = app.getHttpServer() as { closeIdleConnections?: () => void };
+      const reaper = setInterval(() => server.closeIdleConnections?.(), 100);
+      await app.close().finally(() => clearInterval(reaper));
       logger.log('shutdown complete');
       process.exit(0);
     } catch (error) {
