@@ -11,7 +11,7 @@ import { http } from './support/http.js';
 import { startTestApp } from './support/test-app.js';
 import { startTestStack, type TestStack } from './support/test-stack.js';
 
-/** The API as docs/api.md describes it; the document and the router must both say exactly this. */
+/** The API as the README's API section describes it; the document and the router must both say exactly this. */
 const EXPECTED_ROUTES = [
   'DELETE /auth/sessions',
   'DELETE /auth/sessions/{id}',
