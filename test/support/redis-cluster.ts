@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
-import { freePort } from './redis-server.js';
+import { createServer } from 'node:net';
 
 /** A real 3-master Redis Cluster on loopback ports, started for one test file. */
 export interface DisposableRedisCluster {
@@ -20,7 +20,11 @@ export function redisServerAvailable(): boolean {
 
 export async function startDisposableRedisCluster(): Promise<DisposableRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'weapp-auth-cluster-'));
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const port = await freeClusterPort();
+    if (!ports.includes(port)) ports.push(port);
+  }
   const children: ChildProcess[] = ports.map((port) => {
     const nodeDir = join(dir, String(port));
     mkdirSync(nodeDir);
@@ -70,7 +74,7 @@ export async function startDisposableRedisCluster(): Promise<DisposableRedisClus
         '0',
         '--cluster-yes',
       ],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', timeout: 20_000 },
     );
     if (create.status !== 0)
       throw new Error(`redis-cli --cluster create failed: ${create.stderr || create.stdout}`);
@@ -112,4 +116,24 @@ async function waitForClusterOk(nodes: { host: string; port: number }[]): Promis
     await sleep(100);
   }
   throw new Error('the Redis Cluster did not reach cluster_state:ok');
+}
+
+/**
+ * A port whose cluster bus port (port + 10000) is free too. An ephemeral port from the OS can be above
+ * 55535, which leaves no valid bus port, and the cluster then never forms.
+ */
+async function freeClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    if ((await isFree(port)) && (await isFree(port + 10_000))) return port;
+  }
+  throw new Error('no free port pair for a Redis Cluster node');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
