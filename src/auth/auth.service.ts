@@ -11,6 +11,7 @@ import { SessionStoreUnavailableError } from './errors/session-store-unavailable
 import { wechatErrorToHttp } from './errors/wechat-error.mapper.js';
 import { CodeExchangeService, type ExchangeOutcome } from './login/code-exchange.service.js';
 import { SessionService } from './session/session.service.js';
+import { errorMessage } from '../common/error-message.js';
 
 /**
  * The login: code → WeChat → user row → session_key → session → response, in that order, so a
@@ -73,7 +74,7 @@ export class AuthService {
     try {
       return await this.users.upsertLogin(appid, openid, unionid);
     } catch (error) {
-      this.logger.error(`user upsert failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+      this.logger.error(`user upsert failed: ${errorMessage(error)}`);
       throw databaseUnavailable();
     }
   }

@@ -1,6 +1,7 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShutdownState } from './shutdown.state.js';
+import { errorMessage } from '../common/error-message.js';
 
 export interface GracefulShutdownOptions {
   /** Keep serving (readiness 503) this long after the signal, so a load balancer stops routing here. */
@@ -42,7 +43,7 @@ export function installGracefulShutdown(
       logger.log('shutdown complete');
       process.exit(0);
     } catch (error) {
-      logger.error(`shutdown failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+      logger.error(`shutdown failed: ${errorMessage(error)}`);
       process.exit(1);
     }
   };

@@ -5,6 +5,7 @@ import { mapUserProfile, type UserProfileDto } from '../user/dto/user-profile.dt
 import type { User } from '../user/user.entity.js';
 import { UsersService, type UserProfilePatch } from '../user/user.service.js';
 import { databaseUnavailable, userNotFound } from './profile.errors.js';
+import { errorMessage } from '../common/error-message.js';
 
 /**
  * The one way the profile routes read and change the caller's user row. Every change is followed by
@@ -43,9 +44,7 @@ export class ProfileWriter {
       // updateProfile re-reads the row: gone means the user was deleted while a session lived on.
       if (error instanceof EntityNotFoundError) throw userNotFound();
       // The row's contents are never logged (phone numbers live there); the driver message is enough.
-      this.logger.error(
-        `user ${operation} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
-      );
+      this.logger.error(`user ${operation} failed: ${errorMessage(error)}`);
       throw databaseUnavailable();
     }
   }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
 import { withDeadline } from '../auth/session/deadline.js';
+import { errorMessage } from '../common/error-message.js';
 
 /** The state of one fixed-window counter after a hit. */
 export interface RateLimitHit {
@@ -52,9 +53,7 @@ export class RedisRateLimitStore extends RateLimitStore {
     } catch (error) {
       if (Date.now() - this.lastWarning > 10_000) {
         this.lastWarning = Date.now();
-        this.logger.warn(
-          `rate limit not enforced, Redis unavailable: ${error instanceof Error ? error.message : 'unknown'}`,
-        );
+        this.logger.warn(`rate limit not enforced, Redis unavailable: ${errorMessage(error)}`);
       }
       return { count: 0, resetInMs: windowMs };
     }

@@ -6,6 +6,7 @@ import { sessionExpired, sessionInvalid, sessionStoreUnavailable } from '../erro
 import { SessionKeyCipher } from './session-key.cipher.js';
 import { generateSessionId, generateSessionToken, hashSessionToken } from './session-token.js';
 import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
+import { errorMessage } from '../../common/error-message.js';
 
 /**
  * How long a record outlives its expiry, so a late request hears "expired" (log in again, nothing
@@ -95,7 +96,7 @@ export class SessionService {
       idleExpiresAt: Math.min(now + this.idleMs, record.absoluteExpiresAt),
     };
     this.store.touch(tokenHash, touched, retainUntil(touched)).catch((error: unknown) => {
-      this.logger.warn(`session touch skipped: ${error instanceof Error ? error.message : 'unknown error'}`);
+      this.logger.warn(`session touch skipped: ${errorMessage(error)}`);
     });
   }
 
