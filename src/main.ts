@@ -21,15 +21,18 @@ async function main(): Promise<void> {
   await app.listen(port, host);
   const fallbacks = developmentFallbacks(config);
   if (fallbacks.length > 0) {
-    logger.warn(
+    // Plain text on stderr, not only a JSON line: nobody should miss that this is not a real deployment.
+    process.stderr.write(
       [
         '',
         '==================== DEVELOPMENT MODE ====================',
         ...fallbacks.map((line) => `  ${line}`),
         '  Not for production: NODE_ENV=production refuses all of these.',
         '===========================================================',
+        '',
       ].join('\n'),
     );
+    logger.warn(`development mode: ${fallbacks.join('; ')}`);
   }
   logger.log(`weapp-auth listening on http://${host}:${port}`);
 }
