@@ -23,6 +23,11 @@ import mysql from 'mysql2/promise';
 import { Pool } from 'undici';
 import { formatSummary, summariseProfile } from './profile-summary.js';
 
+/** The node flags of `npm start` (e.g. the heap cap), so the benchmark runs the app as production does. */
+const START_NODE_ARGS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 /** Scenario B's route: guarded, answered from the session record (one Redis GET). '/auth/sessions' also works. */
 const GUARDED_ROUTE = '/users/me';
 const LOGIN_ROUTE = '/auth/login';
@@ -669,7 +674,7 @@ function markdown(summary, info, pinned) {
     `- Placement: ${placement}`,
     `- Load: autocannon ${info.autocannon}, ${CONFIG.connections} connections, ${CONFIG.durationSec} s per measurement, ${CONFIG.warmupSec} s warm-up each, ${CONFIG.reps} repetitions interleaved A B C`,
     `- B: \`GET ${GUARDED_ROUTE}\`${GUARDED_ROUTE === '/users/me' ? '' : ' (stand-in until `GET /users/me` exists)'} with ${CONFIG.tokenPool} users' tokens in rotation; C: \`POST ${LOGIN_ROUTE}\` with codes minted ahead for a pool of ${CONFIG.openidPool} openids (upserts that change \`last_login_at\`)`,
-    `- App: \`node ${[...CONFIG.appNodeArgs, 'dist/src/main.js'].join(' ')}\` (through bench/app-entry.js), \`NODE_ENV=production\`${Object.entries(
+    `- App: \`node ${[...START_NODE_ARGS, ...CONFIG.appNodeArgs, 'dist/src/main.js'].join(' ')}\` (through bench/app-entry.js), \`NODE_ENV=production\`${Object.entries(
       CONFIG.appEnv,
     )
       .map(([k, v]) => `, \`${k}=${v}\``)
@@ -793,7 +798,7 @@ async function main() {
     RATE_LIMIT_ENABLED: 'false',
   };
   Object.assign(appEnv, CONFIG.appEnv);
-  const appArgs = [...CONFIG.appNodeArgs, 'bench/app-entry.js'];
+  const appArgs = [...START_NODE_ARGS, ...CONFIG.appNodeArgs, 'bench/app-entry.js'];
   if (CONFIG.profile) {
     appEnv.BENCH_PROFILE_DIR = TMP;
     appArgs.unshift('--expose-gc', '--import', './bench/cpu-profile-hook.js');

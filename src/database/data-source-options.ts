@@ -27,6 +27,7 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     migrationsRun: false,
     synchronize: false,
     connectTimeout: 5000,
-    extra: { connectionLimit: 20, enableKeepAlive: true },
+    // trace: false stops mysql2 capturing a stack trace on every query (~50 µs of CPU per login).
+    extra: { connectionLimit: 20, enableKeepAlive: true, trace: false },
   };
 }

@@ -1,37 +1,27 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
- * Structured fields that may carry secrets or personal data, wherever they appear in a log object.
- * The request logger only ever logs method, route template, status and latency, so these guard the
- * rest: error objects, service logs, and anything a future change adds.
+ * Fields that may carry secrets or personal data. The request logger only ever logs method, route
+ * template, status and latency, so these guard the rest: error objects, service logs, and anything a
+ * future change adds. Exact paths only: pino's wildcard paths cost ~15 µs on every log line (bench/).
  */
 export const REDACTED_PATHS = [
   'authorization',
-  '*.authorization',
-  'req.headers.authorization',
-  'req.headers.cookie',
+  'token',
+  'code',
+  'js_code',
+  'sessionKey',
+  'session_key',
+  'secret',
+  'access_token',
+  'phoneNumber',
+  'purePhoneNumber',
+  'encryptedData',
   'headers.authorization',
   'headers.cookie',
-  'token',
-  '*.token',
-  'code',
-  '*.code',
-  'js_code',
-  '*.js_code',
-  'sessionKey',
-  '*.sessionKey',
-  'session_key',
-  '*.session_key',
-  'secret',
-  '*.secret',
-  'access_token',
-  '*.access_token',
-  'phoneNumber',
-  '*.phoneNumber',
-  'purePhoneNumber',
-  '*.purePhoneNumber',
-  'encryptedData',
-  '*.encryptedData',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'err.config',
 ];
 
 const BEARER_IN_TEXT = /\b(bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
@@ -45,7 +35,6 @@ export function createRootLogger(level: string, destination?: DestinationStream)
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service: 'weapp-auth' },
-    timestamp: pino.stdTimeFunctions.isoTime,
     hooks: {
       // Free text can quote a header; a bearer token never reaches the output in any form.
       logMethod(args, method) {

@@ -5,8 +5,18 @@ import { openTestDataSource } from '../../test/support/test-database.js';
 import { User } from './user.entity.js';
 import { UsersService } from './user.service.js';
 
+/** The same service forced onto the MySQL statements (no RETURNING), which MariaDB also understands. */
+class UsersServiceOnMysqlSql extends UsersService {
+  protected override dialect() {
+    return Promise.resolve('mysql' as const);
+  }
+}
+
 // Runs on the machine's real MariaDB, in this run's own database (see test/support/global-setup.js).
-describe('UsersService on MariaDB', () => {
+describe.each([
+  ['MariaDB statements', UsersService],
+  ['MySQL statements', UsersServiceOnMysqlSql],
+])('UsersService on MariaDB, %s', (_sql, Service) => {
   let dataSource: DataSource;
   let users: UsersService;
   const appid = 'wx' + randomBytes(8).toString('hex');
@@ -14,7 +24,7 @@ describe('UsersService on MariaDB', () => {
 
   beforeAll(async () => {
     dataSource = await openTestDataSource();
-    users = new UsersService(dataSource.getRepository(User));
+    users = new Service(dataSource.getRepository(User));
   });
 
   afterAll(async () => {
@@ -75,6 +85,26 @@ describe('UsersService on MariaDB', () => {
     expect(second.id).toBe(first.id);
     expect(second.unionid).toBe('oUnionKept000000000000000000');
     expect(second.lastLoginAt!.getTime()).toBeGreaterThanOrEqual(first.lastLoginAt!.getTime());
+  });
+
+  test('a repeat login returns the whole stored row, profile included', async () => {
+    const openid = newOpenid();
+    const first = await users.upsertLogin(appid, openid);
+    await users.updateProfile(first.id, {
+      nickname: '小明',
+      gender: 2,
+      phoneNumber: '+85212345678',
+      countryCode: '852',
+    });
+    const again = await users.upsertLogin(appid, openid);
+    expect(again).toMatchObject({
+      id: first.id,
+      nickname: '小明',
+      gender: 2,
+      phoneNumber: '+85212345678',
+      countryCode: '852',
+    });
+    expect(again.createdAt).toBeInstanceOf(Date);
   });
 
   test('the column refuses a nickname longer than 32 code points (validation must stop it first)', async () => {

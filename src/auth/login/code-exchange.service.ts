@@ -47,10 +47,13 @@ export class CodeExchangeService {
   }
 
   private async exchangeOnce(appid: string, code: string, codeHash: string): Promise<ExchangeOutcome> {
+    // Claim first: a fresh code (the usual case) then costs one Redis round trip before WeChat.
+    if (await this.ledger.claim(codeHash, this.claimTimeoutMs)) return this.callWechat(appid, code, codeHash);
     const deadline = Date.now() + this.claimTimeoutMs;
     for (;;) {
       const recorded = await this.ledger.read(codeHash);
       if (recorded !== null && recorded !== LEDGER_PENDING) return this.decode(recorded, codeHash);
+      // The entry expired between our claim attempt and this read: the code is free again.
       if (recorded === null && (await this.ledger.claim(codeHash, this.claimTimeoutMs))) {
         return this.callWechat(appid, code, codeHash);
       }

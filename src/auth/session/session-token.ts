@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** 32 bytes from the CSPRNG: 256 bits, so guessing is hopeless and no rate limit is needed to keep it so. */
 const TOKEN_BYTES = 32;
@@ -16,7 +16,7 @@ export function generateSessionToken(): string {
  * 256 random bits, not a password.
  */
 export function hashSessionToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
 
 export function generateSessionId(): string {

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { Strategy } from 'passport-custom';
-import { validationFailed } from '../../common/validation-failed.exception.js';
 import { WECHAT_CODE_STRATEGY } from '../auth.constants.js';
 import { AuthService } from '../auth.service.js';
-import { LoginRequestDto } from '../dto/login-request.dto.js';
+import { parseLoginRequest } from '../dto/parse-login-request.js';
 import type { LoginResponseDto } from '../dto/login-response.dto.js';
 
 interface LoginRequest {
@@ -26,9 +23,7 @@ export class WechatCodeStrategy extends PassportStrategy(Strategy, WECHAT_CODE_S
   }
 
   async validate(request: LoginRequest): Promise<LoginResponseDto> {
-    const body = plainToInstance(LoginRequestDto, request.body ?? {});
-    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) throw validationFailed(errors);
+    const body = parseLoginRequest(request.body);
     const userAgent = request.headers['user-agent'];
     return this.auth.login(body.code, body.appid, typeof userAgent === 'string' ? userAgent : null);
   }

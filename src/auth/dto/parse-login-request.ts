@@ -1,0 +1,28 @@
+import { ApiException } from '../../common/api.exception.js';
+import { AuthErrorCode } from '../errors/auth.exception.js';
+import { LOGIN_APPID_PATTERN, LOGIN_CODE_PATTERN, type LoginRequestDto } from './login-request.dto.js';
+
+/**
+ * Validates the login body by hand. Same rules and messages as the decorators on LoginRequestDto
+ * (which document them in Swagger), without class-transformer + class-validator on the login's hot
+ * path. The strategy runs as a guard, before any pipe, so it has to validate itself anyway.
+ */
+export function parseLoginRequest(body: unknown): LoginRequestDto {
+  const problems: string[] = [];
+  const fields =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
+  for (const key of Object.keys(fields)) {
+    if (key !== 'code' && key !== 'appid') problems.push(`property ${key} should not exist`);
+  }
+  const { code, appid } = fields;
+  if (typeof code !== 'string' || !LOGIN_CODE_PATTERN.test(code)) {
+    problems.push('code must be 1–128 characters of A–Z, a–z, 0–9, _ or -');
+  }
+  if (appid !== undefined && (typeof appid !== 'string' || !LOGIN_APPID_PATTERN.test(appid))) {
+    problems.push('appid must be wx followed by 16 lowercase hex characters');
+  }
+  if (problems.length > 0) throw new ApiException(400, AuthErrorCode.VALIDATION_FAILED, problems.join('; '));
+  return { code: code as string, appid: appid as string | undefined };
+}

@@ -1,0 +1,40 @@
+import { User } from './user.entity.js';
+
+/** Columns of `users` in entity order, for hand-written SQL on the login hot path. */
+export const USER_COLUMNS =
+  'id, appid, openid, unionid, nickname, avatar_url, gender, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
+
+/** A raw `users` row (mysql2 returns DATETIME as Date, TINYINT as number). */
+export interface UserRow {
+  id: number;
+  appid: string;
+  openid: string;
+  unionid: string | null;
+  nickname: string | null;
+  avatar_url: string | null;
+  gender: number;
+  phone_number: string | null;
+  pure_phone_number: string | null;
+  country_code: string | null;
+  created_at: Date;
+  updated_at: Date;
+  last_login_at: Date | null;
+}
+
+export function userFromRow(row: UserRow): User {
+  return Object.assign(new User(), {
+    id: Number(row.id),
+    appid: row.appid,
+    openid: row.openid,
+    unionid: row.unionid,
+    nickname: row.nickname,
+    avatarUrl: row.avatar_url,
+    gender: Number(row.gender),
+    phoneNumber: row.phone_number,
+    purePhoneNumber: row.pure_phone_number,
+    countryCode: row.country_code,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastLoginAt: row.last_login_at,
+  });
+}
