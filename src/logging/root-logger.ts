@@ -47,5 +47,25 @@ export function createRootLogger(level: string, destination?: DestinationStream)
       },
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? bufferedStdout());
+}
+
+const FLUSH_INTERVAL_MS = 500;
+
+/**
+ * stdout through a 4 kB buffer instead of one write(2) per line: the sync per-line writes were ~10 %
+ * of a guarded request's CPU (bench/). Lines wait at most FLUSH_INTERVAL_MS; the buffer is flushed
+ * synchronously on exit, so a shutdown or crash report is not lost.
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
+  process.once('exit', () => {
+    try {
+      stream.flushSync();
+    } catch {
+      // stdout already gone: nothing left to save
+    }
+  });
+  return stream;
 }
