@@ -49,7 +49,7 @@ export class AuthService {
     }
 
     const user = await this.upsertUser(app, outcome.openid, outcome.unionid);
-    await this.sessions.saveSessionKey(app, user.id, outcome.sessionKey);
+    await this.sessions.saveSealedSessionKey(app, user.id, outcome.sealedSessionKey);
     const profile = mapUserProfile(user);
     const issued = await this.sessions.issue(user.id, app, userAgent, { ...profile });
     return {

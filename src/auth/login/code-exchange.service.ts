@@ -2,15 +2,22 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatApiError, type WechatErrorKind } from '../../wechat/wechat-api.error.js';
 import type { WechatClient } from '../../wechat/wechat.client.js';
-import type { SessionKeyCipher } from '../session/session-key.cipher.js';
+import { sessionKeyOwner, type SessionKeyCipher } from '../session/session-key.cipher.js';
 import { LEDGER_PENDING, type LoginCodeLedger } from './login-code.ledger.js';
 
 /** What one code exchange produced, shared by every request that sent the same code. @internal */
-export type ExchangeOutcome =
-  { ok: true; openid: string; unionid?: string; sessionKey: string } | { ok: false; error: WechatApiError };
+export type ExchangeOutcome = ExchangeSuccess | { ok: false; error: WechatApiError };
+
+/** The session_key arrives sealed (AES-256-GCM): the login only stores it, it never needs the plaintext. */
+export interface ExchangeSuccess {
+  ok: true;
+  openid: string;
+  unionid?: string;
+  sealedSessionKey: string;
+}
 
 type StoredOutcome =
-  | { ok: true; openid: string; unionid?: string; sealedSessionKey: string }
+  | ExchangeSuccess
   | { ok: false; kind: WechatErrorKind; errcode?: number; rid?: string; retryAfterSeconds?: number };
 
 const POLL_INTERVAL_MS = 25;
@@ -52,7 +59,7 @@ export class CodeExchangeService {
     const deadline = Date.now() + this.claimTimeoutMs;
     for (;;) {
       const recorded = await this.ledger.read(codeHash);
-      if (recorded !== null && recorded !== LEDGER_PENDING) return this.decode(recorded, codeHash);
+      if (recorded !== null && recorded !== LEDGER_PENDING) return this.decode(recorded);
       // The entry expired between our claim attempt and this read: the code is free again.
       if (recorded === null && (await this.ledger.claim(codeHash, this.claimTimeoutMs))) {
         return this.callWechat(appid, code, codeHash);
@@ -73,13 +80,13 @@ export class CodeExchangeService {
     let stored: StoredOutcome;
     try {
       const session = await this.wechat.code2Session(appid, code);
-      outcome = { ok: true, ...session };
-      stored = {
+      const success: ExchangeSuccess = {
         ok: true,
         openid: session.openid,
         unionid: session.unionid,
-        sealedSessionKey: this.cipher.seal(session.sessionKey, codeHash),
+        sealedSessionKey: this.cipher.seal(session.sessionKey, sessionKeyOwner(appid)),
       };
+      outcome = stored = success;
     } catch (error) {
       if (!(error instanceof WechatApiError)) throw error;
       outcome = { ok: false, error };
@@ -95,7 +102,7 @@ export class CodeExchangeService {
     return outcome;
   }
 
-  private decode(recorded: string, codeHash: string): ExchangeOutcome {
+  private decode(recorded: string): ExchangeOutcome {
     const stored = JSON.parse(recorded) as StoredOutcome;
     if (!stored.ok) {
       const { kind, errcode, rid, retryAfterSeconds } = stored;
@@ -104,17 +111,6 @@ export class CodeExchangeService {
         error: new WechatApiError({ api: 'jscode2session', kind, errcode, rid, retryAfterSeconds }),
       };
     }
-    const sessionKey = this.cipher.open(stored.sealedSessionKey, codeHash);
-    if (sessionKey === null) {
-      return {
-        ok: false,
-        error: new WechatApiError({
-          api: 'jscode2session',
-          kind: 'MALFORMED',
-          detail: 'unreadable ledger entry',
-        }),
-      };
-    }
-    return { ok: true, openid: stored.openid, unionid: stored.unionid, sessionKey };
+    return stored;
   }
 }

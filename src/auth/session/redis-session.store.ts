@@ -3,6 +3,12 @@ import { SessionStoreUnavailableError } from '../errors/session-store-unavailabl
 import { withDeadline } from './deadline.js';
 import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
 
+const ADD_TO_INDEX = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 1
+`;
+
 /**
  * Sessions in Redis (or Redis Cluster). Layout, under the configured prefix:
  * - `session:{<tokenHash>}`: the JSON record, expiring a little after the session does;
@@ -23,13 +29,20 @@ export class RedisSessionStore extends SessionStore {
 
   async create({ tokenHash, record }: StoredSession, retainUntil: number): Promise<void> {
     await this.run('create', async () => {
-      await this.redis.set(this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil);
-      // Sessions of one user all share the same absolute TTL, so the newest one retains the index longest.
-      await this.redis
-        .multi()
-        .hset(this.indexKey(record.appid, record.userId), record.id, tokenHash)
-        .pexpireat(this.indexKey(record.appid, record.userId), retainUntil)
-        .exec();
+      // Both in one pipelined batch; the index update is one atomic script rather than MULTI/HSET/
+      // PEXPIREAT/EXEC (four commands). Sessions of one user share the absolute TTL, so the newest
+      // session retains the index longest.
+      await Promise.all([
+        this.redis.set(this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil),
+        this.redis.eval(
+          ADD_TO_INDEX,
+          1,
+          this.indexKey(record.appid, record.userId),
+          record.id,
+          tokenHash,
+          retainUntil,
+        ),
+      ]);
     });
   }
 

@@ -5,8 +5,13 @@ const IV_BYTES = 12;
 
 /**
  * Seals WeChat session_keys at rest with AES-256-GCM. The key is derived (HKDF-SHA256) from
- * SESSION_KEY_SECRET; the associated data binds each ciphertext to its owner, so a sealed key
- * copied to another user's slot does not open. A dump of Redis alone reveals no session_key.
+ * SESSION_KEY_SECRET; the associated data binds each ciphertext to its app. A dump of Redis alone
+ * reveals no session_key.
+ *
+ * Sealed once per login, when WeChat answers: the same ciphertext goes into the login-code ledger
+ * and into the user's slot (a second AES-GCM seal was ~4 % of a login's CPU). So the binding is to
+ * the app, not the user; moving a sealed key between users of one app takes Redis write access,
+ * which would also allow forging sessions outright.
  * @internal
  */
 export class SessionKeyCipher {
@@ -41,4 +46,9 @@ export class SessionKeyCipher {
       return null;
     }
   }
+}
+
+/** The associated data every session_key of an app is sealed under. @internal */
+export function sessionKeyOwner(appid: string): string {
+  return `session-key:${appid}`;
 }

@@ -3,7 +3,7 @@ import { AUTH_RESOLVED_OPTIONS } from '../auth.constants.js';
 import type { ResolvedAuthOptions } from '../auth-options.validation.js';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import { sessionExpired, sessionInvalid, sessionStoreUnavailable } from '../errors/auth.exception.js';
-import { SessionKeyCipher } from './session-key.cipher.js';
+import { SessionKeyCipher, sessionKeyOwner } from './session-key.cipher.js';
 import { generateSessionId, generateSessionToken, hashSessionToken } from './session-token.js';
 import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
 import { errorMessage } from '../../common/error-message.js';
@@ -127,16 +127,15 @@ export class SessionService {
     return this.guard(() => this.store.updateProfile(appid, userId, profile));
   }
 
-  /** Replaces the user's stored session_key with the latest one from WeChat. */
-  async saveSessionKey(appid: string, userId: number, sessionKey: string, now = Date.now()): Promise<void> {
-    const sealed = this.cipher.seal(sessionKey, `${appid}:${userId}`);
+  /** Replaces the user's stored session_key with the latest one from WeChat, already sealed. */
+  async saveSealedSessionKey(appid: string, userId: number, sealed: string, now = Date.now()): Promise<void> {
     await this.guard(() => this.store.saveSessionKey(appid, userId, sealed, now + this.absoluteMs));
   }
 
   /** The user's latest session_key, for server-side decryption and checks; never send it anywhere. */
   async findSessionKey(appid: string, userId: number): Promise<string | null> {
     const sealed = await this.guard(() => this.store.findSessionKey(appid, userId));
-    return sealed === null ? null : this.cipher.open(sealed, `${appid}:${userId}`);
+    return sealed === null ? null : this.cipher.open(sealed, sessionKeyOwner(appid));
   }
 
   private async guard<T>(operation: () => Promise<T>): Promise<T> {
