@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Patch, Put, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Patch,
+  Put,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -55,43 +66,16 @@ export class UsersController {
   }
 
   @Patch()
-  @ApiOperation({
-    summary: 'Change nickname, avatar URL or gender',
-    description:
-      'Only the fields sent change. With `WECHAT_CONTENT_CHECK=true` a new nickname must get `pass` from ' +
-      'WeChat msgSecCheck; `review` and `risky` are both refused.',
-  })
-  @ApiOkResponse({ type: UserProfileDto })
-  @ApiErrors({
-    400: VALIDATION_ERRORS,
-    422: '`NICKNAME_REJECTED`: WeChat content security did not pass the nickname',
-    429: '`WECHAT_RATE_LIMITED` (content check), with Retry-After',
-    502: '`WECHAT_BAD_GATEWAY` (content check)',
-    404: USER_GONE,
-    503: WECHAT_DOWN,
-  })
-  @Authenticated()
+  @ProfileUpdateDocs('Change nickname, avatar URL or gender')
   update(@CurrentUser() caller: CurrentUserContext, @Body() dto: UpdateProfileDto): Promise<UserProfileDto> {
     return this.profiles.update(caller, dto);
   }
 
+  /** wx.request has no PATCH method, so mini programs send the same update as PUT. */
   @Put()
-  @ApiOperation({
-    summary: 'Change nickname, avatar URL or gender (PUT alias of PATCH, for wx.request)',
-    description:
-      'wx.request has no PATCH method, so mini programs send this PUT; it behaves exactly like PATCH. Only the fields sent change. With `WECHAT_CONTENT_CHECK=true` a new nickname must get `pass` from ' +
-      'WeChat msgSecCheck; `review` and `risky` are both refused.',
-  })
-  @ApiOkResponse({ type: UserProfileDto })
-  @ApiErrors({
-    400: VALIDATION_ERRORS,
-    422: '`NICKNAME_REJECTED`: WeChat content security did not pass the nickname',
-    429: '`WECHAT_RATE_LIMITED` (content check), with Retry-After',
-    502: '`WECHAT_BAD_GATEWAY` (content check)',
-    404: USER_GONE,
-    503: WECHAT_DOWN,
-  })
-  @Authenticated()
+  @ProfileUpdateDocs(
+    'Change nickname, avatar URL or gender (PUT alias of PATCH, for wx.request, which has no PATCH)',
+  )
   updateViaPut(
     @CurrentUser() caller: CurrentUserContext,
     @Body() dto: UpdateProfileDto,
@@ -180,4 +164,26 @@ export class UsersController {
   ): Promise<Record<string, unknown>> {
     return this.openData.decrypt(caller, dto);
   }
+}
+
+/** The OpenAPI description shared by PATCH /users/me and its PUT alias. */
+function ProfileUpdateDocs(summary: string) {
+  return applyDecorators(
+    ApiOperation({
+      summary,
+      description:
+        'Only the fields sent change. With `WECHAT_CONTENT_CHECK=true` a new nickname must get `pass` from ' +
+        'WeChat msgSecCheck; `review` and `risky` are both refused.',
+    }),
+    ApiOkResponse({ type: UserProfileDto }),
+    ApiErrors({
+      400: VALIDATION_ERRORS,
+      422: '`NICKNAME_REJECTED`: WeChat content security did not pass the nickname',
+      429: '`WECHAT_RATE_LIMITED` (content check), with Retry-After',
+      502: '`WECHAT_BAD_GATEWAY` (content check)',
+      404: USER_GONE,
+      503: WECHAT_DOWN,
+    }),
+    Authenticated(),
+  );
 }

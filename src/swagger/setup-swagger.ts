@@ -15,7 +15,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('weapp-auth')
     .setDescription(
       'Login backend for WeChat Mini Programs. Log in with `POST /auth/login` and a `wx.login()` code, then ' +
-        'send `Authorization: Bearer <token>`. Every error body is `{ statusCode, code, message }`; ' +
+        'send `Authorization: Bearer <token>`. Every error body is `{ statusCode, code, message, requestId }`; ' +
         'clients branch on `code`.',
     )
     .setVersion('1')

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Swagger schema of every error body. @publicApi */
 export class ErrorResponseDto {
@@ -10,4 +10,11 @@ export class ErrorResponseDto {
 
   @ApiProperty({ example: 'No valid session token; call wx.login and log in again' })
   message!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Also sent as X-Request-Id and logged with the request (absent in apps without our error filter)',
+    example: '0b6f3c2e-6a51-4c1e-9d0f-5a7d2b3e9c41',
+  })
+  requestId?: string;
 }
