@@ -58,7 +58,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   fastify.removeContentTypeParser(['text/plain']);
   const routes = new RouteMethods();
   routes.register(fastify);
-  registerRequestLogging(fastify);
+  registerRequestLogging(fastify, rootLogger);
   const limits = rateLimitConfig();
   if (limits.enabled) {
     new TokenGuessingLimiter(app.get(RateLimitStore), limits.failedTokensPerMinute).register(fastify);
