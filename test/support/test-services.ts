@@ -10,10 +10,6 @@ export function testRedisUrl(): string {
   return requireEnv('TEST_REDIS_URL');
 }
 
-export function testMysqlAdminUrl(): string {
-  return requireEnv('TEST_MYSQL_URL');
-}
-
 /** A Redis key prefix unique to this run and label; global teardown deletes everything under it. */
 export function testRedisPrefix(label: string): string {
   return `wxauth:${requireEnv('WEAPP_AUTH_TEST_RUN_ID')}:${label}:`;
