@@ -23,8 +23,10 @@ async function main(): Promise<void> {
     quiet: process.env.WECHAT_SIMULATOR_QUIET === '1',
   });
   console.log(`WeChat API simulator listening on ${simulator.url}`);
-  // A fake, published secret (DEFAULT_SIMULATOR_APP): printing it only saves a trip to the docs.
-  console.log(`default app: appid ${DEFAULT_SIMULATOR_APP.appid} secret ${DEFAULT_SIMULATOR_APP.secret}`);
+  // Its AppSecret is fake and published (README, DEFAULT_SIMULATOR_APP), but no credential is ever printed.
+  console.log(
+    `default app: appid ${DEFAULT_SIMULATOR_APP.appid} (its secret: see DEFAULT_SIMULATOR_APP in the README)`,
+  );
   console.log(`control API: ${simulator.url}/__sim/ (mint a code: POST /__sim/login-codes {"appid":"…"})`);
 
   const stop = (signal: string) => {

@@ -121,19 +121,8 @@ export class WechatClient implements OnApplicationShutdown {
    * rotated or wrong key) → false.
    */
   async checkSessionKey(appid: string, openid: string, sessionKey: string): Promise<boolean> {
-    const api = 'checksession';
-    this.app(api, appid);
-    const signature = sessionKeySignature(sessionKey);
     try {
-      await this.withAccessToken(api, appid, { retryBusy: true }, (token) =>
-        this.http.call({
-          api,
-          method: 'GET',
-          path: '/wxa/checksession',
-          query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
-          secrets: [token, sessionKey, signature],
-        }),
-      );
+      await this.signedSessionCall('checksession', appid, openid, sessionKey, { retryBusy: true });
       return true;
     } catch (error) {
       if (error instanceof WechatApiError && error.kind === 'SIGNATURE_INVALID') return false;
@@ -147,19 +136,34 @@ export class WechatClient implements OnApplicationShutdown {
    * retry signed with the old key can only fail.
    */
   async resetUserSessionKey(appid: string, openid: string, sessionKey: string): Promise<string> {
-    const api = 'resetusersessionkey';
+    const payload = await this.signedSessionCall('resetusersessionkey', appid, openid, sessionKey, {
+      retryBusy: false,
+    });
+    return requireString('resetusersessionkey', payload, 'session_key');
+  }
+
+  /**
+   * GET /wxa/<api> signed with the session_key (checksession and resetusersessionkey take the same
+   * query): signature = HMAC-SHA256 keyed with the session_key text over "", sig_method hmac_sha256.
+   */
+  private signedSessionCall(
+    api: 'checksession' | 'resetusersessionkey',
+    appid: string,
+    openid: string,
+    sessionKey: string,
+    options: { retryBusy: boolean },
+  ): Promise<WechatPayload> {
     this.app(api, appid);
     const signature = sessionKeySignature(sessionKey);
-    const payload = await this.withAccessToken(api, appid, { retryBusy: false }, (token) =>
+    return this.withAccessToken(api, appid, options, (token) =>
       this.http.call({
         api,
         method: 'GET',
-        path: '/wxa/resetusersessionkey',
+        path: `/wxa/${api}`,
         query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
         secrets: [token, sessionKey, signature],
       }),
     );
-    return requireString(api, payload, 'session_key');
   }
 
   /**

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './redis-server.js';
+import { freePort } from './child-process.js';
 
 const MAIN = 'dist/src/main.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
-import { freePort } from './redis-server.js';
+import { freePort, killAndWait } from './child-process.js';
 
 /**
  * A private MariaDB server (its own data directory, a spare loopback port) for outage tests, which
@@ -58,10 +58,7 @@ export async function startDisposableMariaDb(): Promise<DisposableMariaDb> {
   const stop = async () => {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    await killAndWait(running);
   };
 
   await start();

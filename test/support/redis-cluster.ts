@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import { createServer } from 'node:net';
+import { killAndWait } from './child-process.js';
 
 /** A real 3-master Redis Cluster on loopback ports, started for one test file. */
 export interface DisposableRedisCluster {
@@ -50,16 +51,7 @@ export async function startDisposableRedisCluster(): Promise<DisposableRedisClus
     );
   });
   const dispose = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGKILL');
-          }),
-      ),
-    );
+    await Promise.all(children.map(killAndWait));
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { freePort, killAndWait } from './child-process.js';
 
 /**
  * A private redis-server on a spare loopback port, for outage tests: they stop, pause and restart it
@@ -20,17 +20,6 @@ export interface DisposableRedis {
   stop(): Promise<void>;
   start(): Promise<void>;
   dispose(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function startDisposableRedis(extraArgs: string[] = []): Promise<DisposableRedis> {
@@ -61,11 +50,7 @@ export async function startDisposableRedis(extraArgs: string[] = []): Promise<Di
   const stop = async () => {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null) return;
-    running.kill('SIGCONT');
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    await killAndWait(running);
   };
   await start();
   return {
