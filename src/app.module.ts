@@ -1,7 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
-import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/index.js';
 import { appConfig } from './config/app.config.js';
 import { authConfig, type AuthConfig } from './config/auth.config.js';
@@ -27,17 +25,14 @@ import { WechatModule } from './wechat/wechat.module.js';
 
 /**
  * Wiring only. `forRoot()` (rather than a static module) so the environment is read and
- * validated when the app is built, not when this file is first imported. `rootLogger` is the pino
- * instance Fastify also logs through, so Nest's and Fastify's lines share one stream and format.
+ * validated when the app is built, not when this file is first imported.
  */
 @Module({})
 export class AppModule {
-  static forRoot(rootLogger: PinoLogger): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        // useExisting: request-scoped lines reuse Fastify's per-request child logger (with its request id).
-        LoggerModule.forRoot({ useExisting: true, pinoHttp: { logger: rootLogger } }),
         LifecycleModule,
         ConfigModule.forRoot({
           isGlobal: true,

@@ -1,24 +1,21 @@
-import multipart from '@fastify/multipart';
-import { ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { LogController } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { ErrorResponseFilter } from './common/error-response.filter.js';
 import { RouteMethods } from './common/route-methods.js';
-import { validationFailed } from './common/validation-failed.exception.js';
 import type { AllConfig } from './config/config.type.js';
 import { validateEnv } from './config/env.validation.js';
 import { rateLimitConfig } from './config/rate-limit.config.js';
 import { serverConfig } from './config/server.config.js';
 import { createRootLogger } from './logging/root-logger.js';
+import { lazyChildLogger } from './logging/lazy-request-logger.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
 import { generateRequestId } from './logging/request-id.js';
 import { registerRequestLogging } from './logging/request-logging.js';
-import { AVATAR_MAX_BYTES } from './profile/avatar.constants.js';
 import { RateLimitStore } from './rate-limit/rate-limit.store.js';
 import { TokenGuessingLimiter } from './rate-limit/token-guessing.limiter.js';
 import { setupSwagger } from './swagger/setup-swagger.js';
@@ -44,15 +41,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     loggerInstance: rootLogger,
     // Fastify's own two lines per request are replaced by one line of ours (logging/request-logging.ts).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: lazyChildLogger,
     genReqId: generateRequestId,
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     trustProxy: server.trustProxy,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(rootLogger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     abortOnError: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new NestPinoLogger(rootLogger));
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain body would otherwise reach validation as a string instead of a clean 415.
   fastify.removeContentTypeParser(['text/plain']);
@@ -63,30 +61,24 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   if (limits.enabled) {
     new TokenGuessingLimiter(app.get(RateLimitStore), limits.failedTokensPerMinute).register(fastify);
   }
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationFailed,
-    }),
-  );
   app.useGlobalFilters(new ErrorResponseFilter(routes));
-  await registerUploads(app);
+  registerUploads(app);
   setupSwagger(app);
   return app;
 }
 
 /**
- * Multipart bodies for avatar uploads (wx.uploadFile: one file part, 2 MB). Avatars are served back by
- * the profile module's `GET /avatars/:file`.
+ * Multipart bodies (wx.uploadFile) reach the avatar route unread: it streams the file part itself
+ * (profile/multipart-file.ts), under its own limits rather than the JSON body limit. Avatars are
+ * served back by the profile module's `GET /avatars/:file`.
  */
-async function registerUploads(app: NestFastifyApplication): Promise<void> {
+function registerUploads(app: NestFastifyApplication): void {
   const { avatarDir } = app
     .get<ConfigService<AllConfig, true>>(ConfigService)
     .get('profile', { infer: true });
   mkdirSync(avatarDir, { recursive: true });
-  await app.register(multipart, {
-    limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
 }

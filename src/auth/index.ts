@@ -4,7 +4,12 @@ export type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.
 export { AuthModuleOptionsError } from './auth-options.validation.js';
 export { IS_PUBLIC_KEY, WECHAT_CODE_STRATEGY } from './auth.constants.js';
 export { Public } from './decorators/public.decorator.js';
-export { CurrentSession, CurrentUser, type CurrentUserContext } from './decorators/current-user.decorator.js';
+export {
+  callerOf,
+  CurrentSession,
+  CurrentUser,
+  type CurrentUserContext,
+} from './decorators/current-user.decorator.js';
 export { Authenticated, BEARER_SCHEME } from './decorators/authenticated.decorator.js';
 export { SessionTokenGuard } from './guards/session-token.guard.js';
 export { SessionService, type AuthenticatedSession, type IssuedSession } from './session/session.service.js';

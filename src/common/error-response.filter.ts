@@ -36,6 +36,8 @@ interface HttpRequest {
   id?: string;
   method: string;
   url: string;
+  /** Fastify's request logger: its lines carry the request id. */
+  log?: { error(message: string): void };
 }
 
 interface HttpReply {
@@ -99,9 +101,9 @@ export class ErrorResponseFilter implements ExceptionFilter {
       const code = CODE_BY_FASTIFY_CODE[fastifyError.code] ?? CODE_BY_STATUS[statusCode] ?? 'BAD_REQUEST';
       return { statusCode, code, message: String(fastifyError.message ?? 'Bad request') };
     }
-    this.logger.error(
-      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
-    );
+    // The stack only, not the error object: a driver error's own fields can quote SQL parameters.
+    const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+    (request.log ?? this.logger).error(detail);
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       code: 'INTERNAL_ERROR',

@@ -1,7 +1,7 @@
 import type { ValidationError } from 'class-validator';
 import { ApiException } from './api.exception.js';
 
-/** 400 `VALIDATION_FAILED` listing every problem, for the global ValidationPipe and hand-run validation. */
+/** 400 `VALIDATION_FAILED` listing every problem, for body validation (ValidBody) and hand-run validation. */
 export function validationFailed(errors: ValidationError[]): ApiException {
   const messages = flatten(errors);
   return new ApiException(400, 'VALIDATION_FAILED', messages.join('; ') || 'Invalid request');

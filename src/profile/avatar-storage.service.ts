@@ -1,4 +1,4 @@
-import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { ApiException, type CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
 import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
-import { AVATAR_MAX_BYTES, AVATAR_URL_PREFIX } from './avatar.constants.js';
+import { AVATAR_MAX_BYTES, AVATAR_UPLOAD_LIMITS, AVATAR_URL_PREFIX } from './avatar.constants.js';
 import { detectImageType } from './image-type.js';
+import { MultipartFileError, readFirstFile } from './multipart-file.js';
 import { avatarMissing, avatarTooLarge, avatarUnsupportedType } from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
 
@@ -43,19 +44,11 @@ export class AvatarStorageService {
 
   /** The first file part of the multipart body, whatever its field name (`wx.uploadFile`'s `name`). */
   private async readFile(request: FastifyRequest): Promise<Buffer> {
-    if (!request.isMultipart()) throw avatarMissing();
     try {
-      const part = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1 } });
-      if (!part) throw avatarMissing();
-      return await part.toBuffer();
+      return await readFirstFile(request.raw, AVATAR_UPLOAD_LIMITS);
     } catch (error) {
-      if (error instanceof HttpException) throw error;
-      // @fastify/multipart's errors carry a status: 413 for its size and count limits, 4xx for a
-      // malformed body. Anything else is ours to log as a 500.
-      const status = (error as { statusCode?: unknown }).statusCode;
-      if (status === 413) throw avatarTooLarge(AVATAR_MAX_BYTES);
-      if (typeof status === 'number' && status >= 400 && status < 500) throw avatarMissing();
-      throw error;
+      if (!(error instanceof MultipartFileError)) throw error;
+      throw error.reason === 'too-large' ? avatarTooLarge(AVATAR_MAX_BYTES) : avatarMissing();
     }
   }
 

@@ -4,7 +4,7 @@ import { queryNotAllowed } from './profile.errors.js';
 /**
  * Refuses any query string on routes that take none. The caller's identity comes from the session
  * token only, so an `?openid=` or `?userId=` is at best a client bug and at worst a probe: answer 400
- * rather than silently ignoring it (bodies get the same treatment from the global ValidationPipe's
+ * rather than silently ignoring it (bodies get the same treatment from ValidBody's
  * `forbidNonWhitelisted`).
  */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { AuthenticatedSession, CurrentUserContext } from '../auth/index.js';
+import { callerOf, type AuthenticatedSession, type CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
 import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
 import type { UserProfilePatch } from '../user/user.service.js';
@@ -35,10 +35,11 @@ export class ProfileUpdateService {
    * The profile cached in the session at login (and refreshed on every change): no database query.
    * Only a session issued without a profile falls back to the row.
    */
-  async current(session: AuthenticatedSession, caller: CurrentUserContext): Promise<UserProfileDto> {
+  current(session: AuthenticatedSession): UserProfileDto | Promise<UserProfileDto> {
     const cached = session.record.profile;
+    // Synchronous when cached: one promise fewer on the hottest route.
     if (cached) return pick(cached);
-    return this.writer.apply(caller, {});
+    return this.writer.apply(callerOf(session), {});
   }
 
   async update(caller: CurrentUserContext, dto: UpdateProfileDto): Promise<UserProfileDto> {

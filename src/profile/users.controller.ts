@@ -1,16 +1,6 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Patch,
-  Put,
-  Post,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Patch, Put, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import {
   Authenticated,
@@ -19,7 +9,9 @@ import {
   type AuthenticatedSession,
   type CurrentUserContext,
 } from '../auth/index.js';
+import { ValidBody } from '../common/validated-body.decorator.js';
 import { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import { USER_PROFILE_RESPONSE } from '../user/dto/user-profile.schema.js';
 import { AVATAR_MAX_BYTES } from './avatar.constants.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
 import { BindPhoneDto } from './dto/bind-phone.dto.js';
@@ -58,16 +50,17 @@ export class UsersController {
   @ApiOkResponse({ type: UserProfileDto })
   @ApiErrors({ 400: QUERY_ERRORS })
   @Authenticated()
-  me(
-    @CurrentSession() session: AuthenticatedSession,
-    @CurrentUser() caller: CurrentUserContext,
-  ): Promise<UserProfileDto> {
-    return this.profiles.current(session, caller);
+  @RouteSchema(USER_PROFILE_RESPONSE)
+  me(@CurrentSession() session: AuthenticatedSession): UserProfileDto | Promise<UserProfileDto> {
+    return this.profiles.current(session);
   }
 
   @Patch()
   @ProfileUpdateDocs('Change nickname, avatar URL or gender')
-  update(@CurrentUser() caller: CurrentUserContext, @Body() dto: UpdateProfileDto): Promise<UserProfileDto> {
+  update(
+    @CurrentUser() caller: CurrentUserContext,
+    @ValidBody() dto: UpdateProfileDto,
+  ): Promise<UserProfileDto> {
     return this.profiles.update(caller, dto);
   }
 
@@ -78,7 +71,7 @@ export class UsersController {
   )
   updateViaPut(
     @CurrentUser() caller: CurrentUserContext,
-    @Body() dto: UpdateProfileDto,
+    @ValidBody() dto: UpdateProfileDto,
   ): Promise<UserProfileDto> {
     return this.profiles.update(caller, dto);
   }
@@ -109,6 +102,7 @@ export class UsersController {
     503: DATABASE_DOWN,
   })
   @Authenticated()
+  @RouteSchema(USER_PROFILE_RESPONSE)
   uploadAvatar(
     @CurrentUser() caller: CurrentUserContext,
     @Req() request: FastifyRequest,
@@ -135,7 +129,11 @@ export class UsersController {
     503: WECHAT_DOWN,
   })
   @Authenticated()
-  bindPhone(@CurrentUser() caller: CurrentUserContext, @Body() dto: BindPhoneDto): Promise<UserProfileDto> {
+  @RouteSchema(USER_PROFILE_RESPONSE)
+  bindPhone(
+    @CurrentUser() caller: CurrentUserContext,
+    @ValidBody() dto: BindPhoneDto,
+  ): Promise<UserProfileDto> {
     return this.phones.bind(caller, dto.code);
   }
 
@@ -160,7 +158,7 @@ export class UsersController {
   @Authenticated()
   decrypt(
     @CurrentUser() caller: CurrentUserContext,
-    @Body() dto: DecryptOpenDataDto,
+    @ValidBody() dto: DecryptOpenDataDto,
   ): Promise<Record<string, unknown>> {
     return this.openData.decrypt(caller, dto);
   }
@@ -176,6 +174,7 @@ function ProfileUpdateDocs(summary: string) {
         'WeChat msgSecCheck; `review` and `risky` are both refused.',
     }),
     ApiOkResponse({ type: UserProfileDto }),
+    RouteSchema(USER_PROFILE_RESPONSE),
     ApiErrors({
       400: VALIDATION_ERRORS,
       422: '`NICKNAME_REJECTED`: WeChat content security did not pass the nickname',

@@ -14,6 +14,11 @@ export function sessionOf(request: unknown): AuthenticatedSession | undefined {
   return (request as Record<string, AuthenticatedSession | undefined>)[AUTH_SESSION_PROPERTY];
 }
 
+/** `{ userId, appid, sessionId }` of an authenticated session. @publicApi */
+export function callerOf({ record }: AuthenticatedSession): CurrentUserContext {
+  return { userId: record.userId, appid: record.appid, sessionId: record.id };
+}
+
 /**
  * Injects `{ userId, appid, sessionId }` of the caller. Only meaningful on guarded routes.
  * @publicApi
@@ -22,8 +27,7 @@ export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): CurrentUserContext => {
     const session = sessionOf(context.switchToHttp().getRequest());
     if (!session) throw new Error('@CurrentUser() used on a route the session guard did not authenticate');
-    const { userId, appid, id } = session.record;
-    return { userId, appid, sessionId: id };
+    return callerOf(session);
   },
 );
 

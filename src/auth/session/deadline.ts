@@ -1,8 +1,9 @@
 /**
  * How long a caller waits for the session store before answering 503. ioredis' own command timeout
- * is not enough: with auto-pipelining, a pipeline waits for the previous one on the same connection,
- * so behind a hung Redis each command would first sit out its predecessors' timeouts. This bounds
- * the wait from the caller's side, whatever queues in between.
+ * is not enough for a client with auto-pipelining (an importing app may pass one): a pipeline waits
+ * for the previous one on the same connection, so behind a hung Redis each command would first sit
+ * out its predecessors' timeouts. This bounds the wait from the caller's side, whatever queues in
+ * between.
  */
 export const STORE_DEADLINE_MS = 1000;
 

@@ -6,7 +6,7 @@ import { RedisSessionStore } from './redis-session.store.js';
 import { describeSessionStoreContract } from './session-store.contract.js';
 
 // Runs on the machine's real Redis under this run's key prefix.
-const redis = new Redis(testRedisUrl(), { enableAutoPipelining: true });
+const redis = new Redis(testRedisUrl());
 afterAll(() => redis.disconnect());
 
 describeSessionStoreContract(

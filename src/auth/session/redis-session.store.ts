@@ -47,7 +47,20 @@ export class RedisSessionStore extends SessionStore {
   }
 
   find(tokenHash: string): Promise<SessionRecord | null> {
-    return this.run('find', async () => parseRecord(await this.redis.get(this.sessionKey(tokenHash))));
+    // Plain promise chaining rather than run(): this is the one store call of every guarded request,
+    // and each async layer costs a promise.
+    return withDeadline(this.redis.get(this.sessionKey(tokenHash))).then(
+      (json) => {
+        try {
+          return parseRecord(json);
+        } catch (error) {
+          throw new SessionStoreUnavailableError('find', { cause: error });
+        }
+      },
+      (error: unknown) => {
+        throw new SessionStoreUnavailableError('find', { cause: error });
+      },
+    );
   }
 
   async touch(tokenHash: string, record: SessionRecord, retainUntil: number): Promise<void> {
@@ -108,7 +121,7 @@ export class RedisSessionStore extends SessionStore {
     return this.run('revoke-all', async () => {
       const index = this.indexKey(appid, userId);
       const hashes = await this.redis.hvals(index);
-      // Session keys live in other Cluster slots than the index: one DEL each (auto-pipelined).
+      // Session keys live in other Cluster slots than the index: one DEL each, written back to back.
       await Promise.all(hashes.map((hash) => this.redis.del(this.sessionKey(hash))));
       await this.redis.del(index);
       return hashes.length;

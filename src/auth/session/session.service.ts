@@ -75,13 +75,17 @@ export class SessionService {
     return { token, record, expiresAt: expiresAt(record) };
   }
 
-  /** The live session behind a raw token; throws 401 (invalid / expired) or 503 (store down). */
-  async authenticate(token: string, now = Date.now()): Promise<AuthenticatedSession> {
+  /**
+   * The live session behind a raw token; rejects with 401 (invalid / expired) or 503 (store down).
+   * Runs on every guarded request, hence `then` rather than async layers.
+   */
+  authenticate(token: string, now = Date.now()): Promise<AuthenticatedSession> {
     const tokenHash = hashSessionToken(token);
-    const record = await this.guard(() => this.store.find(tokenHash));
-    if (!record) throw sessionInvalid();
-    if (expiresAt(record) <= now) throw sessionExpired();
-    return { tokenHash, record };
+    return this.store.find(tokenHash).then((record) => {
+      if (!record) throw sessionInvalid();
+      if (expiresAt(record) <= now) throw sessionExpired();
+      return { tokenHash, record };
+    }, toHttpError);
   }
 
   /**
@@ -142,10 +146,15 @@ export class SessionService {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
-      throw error;
+      toHttpError(error);
     }
   }
+}
+
+/** Store outages become 503; anything else is rethrown as it is. */
+function toHttpError(error: unknown): never {
+  if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
+  throw error;
 }
 
 export function expiresAt(record: SessionRecord): number {
