@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import { withDeadline } from './deadline.js';
+import { RedisGetBatcher } from './redis-get-batcher.js';
 import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
 
 const ADD_TO_INDEX = `
@@ -20,11 +21,15 @@ return 1
  * @publicApi
  */
 export class RedisSessionStore extends SessionStore {
+  /** The guard's lookups, batched into MGETs (see RedisGetBatcher). */
+  private readonly lookups: RedisGetBatcher;
+
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly prefix = 'wxauth:',
   ) {
     super();
+    this.lookups = new RedisGetBatcher(redis);
   }
 
   async create({ tokenHash, record }: StoredSession, retainUntil: number): Promise<void> {
@@ -49,7 +54,7 @@ export class RedisSessionStore extends SessionStore {
   find(tokenHash: string): Promise<SessionRecord | null> {
     // Plain promise chaining rather than run(): this is the one store call of every guarded request,
     // and each async layer costs a promise.
-    return withDeadline(this.redis.get(this.sessionKey(tokenHash))).then(
+    return withDeadline(this.lookups.get(this.sessionKey(tokenHash))).then(
       (json) => {
         try {
           return parseRecord(json);

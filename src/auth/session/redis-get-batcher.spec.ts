@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { testRedisPrefix, testRedisUrl } from '../../../test/support/test-services.js';
+import { RedisGetBatcher } from './redis-get-batcher.js';
+
+// The real Redis; the client is wrapped only to count which commands it was asked to send.
+const redis = new Redis(testRedisUrl());
+const prefix = testRedisPrefix('get-batcher');
+const sent: string[] = [];
+const counted = new Proxy(redis, {
+  get(target, property, receiver) {
+    const value = Reflect.get(target, property, receiver);
+    if (property !== 'get' && property !== 'mget') return value;
+    return (...args: unknown[]) => {
+      sent.push(String(property));
+      return (value as (...a: unknown[]) => unknown).apply(target, args);
+    };
+  },
+});
+
+beforeAll(async () => {
+  for (let i = 0; i < 300; i++) await redis.set(`${prefix}k${i}`, `value ${i} 😀`, 'EX', 60);
+});
+afterAll(() => redis.disconnect());
+
+describe('RedisGetBatcher', () => {
+  test('GETs issued together leave as MGETs of at most 128 keys, and each caller gets its own value', async () => {
+    const batcher = new RedisGetBatcher(counted);
+    sent.length = 0;
+    const keys = Array.from({ length: 300 }, (_, i) =>
+      i % 7 === 0 ? `${prefix}missing${i}` : `${prefix}k${i}`,
+    );
+    const values = await Promise.all(keys.map((key) => batcher.get(key)));
+    expect(values).toEqual(keys.map((key, i) => (key.includes('missing') ? null : `value ${i} 😀`)));
+    expect(sent).toEqual(['mget', 'mget', 'mget']); // 128 + 128 + 44
+  });
+
+  test('a lone GET stays a GET; later ones form a new batch', async () => {
+    const batcher = new RedisGetBatcher(counted);
+    sent.length = 0;
+    expect(await batcher.get(`${prefix}k1`)).toBe('value 1 😀');
+    expect(await Promise.all([batcher.get(`${prefix}k2`), batcher.get(`${prefix}k3`)])).toEqual([
+      'value 2 😀',
+      'value 3 😀',
+    ]);
+    expect(sent).toEqual(['get', 'mget']);
+  });
+
+  test('a failed MGET rejects every caller of that batch', async () => {
+    const offline = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    offline.on('error', () => undefined);
+    const batcher = new RedisGetBatcher(offline);
+    const results = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
+    expect(results.map(({ status }) => status)).toEqual(['rejected', 'rejected']);
+    offline.disconnect();
+  });
+});
