@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import { withDeadline } from '../session/deadline.js';
+import { RedisBatcher } from '../session/redis-batcher.js';
 
 export const LEDGER_PENDING = 'pending';
 
@@ -20,21 +21,26 @@ export abstract class LoginCodeLedger {
 }
 
 export class RedisLoginCodeLedger extends LoginCodeLedger {
+  /** Shared with the session store: a login's writes and other logins' go out together. */
+  private readonly batch: RedisBatcher;
+
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly prefix: string,
   ) {
     super();
+    this.batch = RedisBatcher.for(redis);
   }
 
   claim(codeHash: string, ttlMs: number): Promise<boolean> {
     return this.run(
-      async () => (await this.redis.set(this.key(codeHash), LEDGER_PENDING, 'PX', ttlMs, 'NX')) === 'OK',
+      async () =>
+        (await this.batch.call('set', [this.key(codeHash), LEDGER_PENDING, 'PX', ttlMs, 'NX'])) === 'OK',
     );
   }
 
   async settle(codeHash: string, outcome: string, ttlMs: number): Promise<void> {
-    await this.run(() => this.redis.set(this.key(codeHash), outcome, 'PX', ttlMs));
+    await this.run(() => this.batch.call('set', [this.key(codeHash), outcome, 'PX', ttlMs]));
   }
 
   read(codeHash: string): Promise<string | null> {

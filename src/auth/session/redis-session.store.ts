@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import { withDeadline } from './deadline.js';
-import { RedisGetBatcher } from './redis-get-batcher.js';
+import { RedisBatcher } from './redis-batcher.js';
 import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
 
 const ADD_TO_INDEX = `
@@ -21,15 +21,15 @@ return 1
  * @publicApi
  */
 export class RedisSessionStore extends SessionStore {
-  /** The guard's lookups, batched into MGETs (see RedisGetBatcher). */
-  private readonly lookups: RedisGetBatcher;
+  /** The hot commands (the guard's lookup, a login's writes), batched per event-loop turn. */
+  private readonly batch: RedisBatcher;
 
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly prefix = 'wxauth:',
   ) {
     super();
-    this.lookups = new RedisGetBatcher(redis);
+    this.batch = RedisBatcher.for(redis);
   }
 
   async create({ tokenHash, record }: StoredSession, retainUntil: number): Promise<void> {
@@ -38,15 +38,15 @@ export class RedisSessionStore extends SessionStore {
       // PEXPIREAT/EXEC (four commands). Sessions of one user share the absolute TTL, so the newest
       // session retains the index longest.
       await Promise.all([
-        this.redis.set(this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil),
-        this.redis.eval(
+        this.batch.call('set', [this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil]),
+        this.batch.call('eval', [
           ADD_TO_INDEX,
           1,
           this.indexKey(record.appid, record.userId),
           record.id,
           tokenHash,
           retainUntil,
-        ),
+        ]),
       ]);
     });
   }
@@ -54,7 +54,7 @@ export class RedisSessionStore extends SessionStore {
   find(tokenHash: string): Promise<SessionRecord | null> {
     // Plain promise chaining rather than run(): this is the one store call of every guarded request,
     // and each async layer costs a promise.
-    return withDeadline(this.lookups.get(this.sessionKey(tokenHash))).then(
+    return withDeadline(this.batch.get(this.sessionKey(tokenHash))).then(
       (json) => {
         try {
           return parseRecord(json);
@@ -140,7 +140,12 @@ export class RedisSessionStore extends SessionStore {
     retainUntil: number,
   ): Promise<void> {
     await this.run('save-session-key', () =>
-      this.redis.set(this.userKey(appid, userId, 'session-key'), sealedSessionKey, 'PXAT', retainUntil),
+      this.batch.call('set', [
+        this.userKey(appid, userId, 'session-key'),
+        sealedSessionKey,
+        'PXAT',
+        retainUntil,
+      ]),
     );
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { testRedisPrefix, testRedisUrl } from '../../../test/support/test-services.js';
-import { RedisGetBatcher } from './redis-get-batcher.js';
+import { RedisBatcher } from './redis-batcher.js';
 
 // The real Redis; the client is wrapped only to count which commands it was asked to send.
 const redis = new Redis(testRedisUrl());
@@ -10,7 +10,7 @@ const sent: string[] = [];
 const counted = new Proxy(redis, {
   get(target, property, receiver) {
     const value = Reflect.get(target, property, receiver);
-    if (property !== 'get' && property !== 'mget') return value;
+    if (!['get', 'mget', 'call', 'pipeline'].includes(String(property))) return value;
     return (...args: unknown[]) => {
       sent.push(String(property));
       return (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -23,9 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => redis.disconnect());
 
-describe('RedisGetBatcher', () => {
+describe('RedisBatcher', () => {
   test('GETs issued together leave as MGETs of at most 128 keys, and each caller gets its own value', async () => {
-    const batcher = new RedisGetBatcher(counted);
+    const batcher = RedisBatcher.for(counted);
     sent.length = 0;
     const keys = Array.from({ length: 300 }, (_, i) =>
       i % 7 === 0 ? `${prefix}missing${i}` : `${prefix}k${i}`,
@@ -36,7 +36,7 @@ describe('RedisGetBatcher', () => {
   });
 
   test('a lone GET stays a GET; later ones form a new batch', async () => {
-    const batcher = new RedisGetBatcher(counted);
+    const batcher = RedisBatcher.for(counted);
     sent.length = 0;
     expect(await batcher.get(`${prefix}k1`)).toBe('value 1 😀');
     expect(await Promise.all([batcher.get(`${prefix}k2`), batcher.get(`${prefix}k3`)])).toEqual([
@@ -44,6 +44,23 @@ describe('RedisGetBatcher', () => {
       'value 3 😀',
     ]);
     expect(sent).toEqual(['get', 'mget']);
+  });
+
+  test('other commands of one turn share a pipeline; each caller gets its own reply or error', async () => {
+    const batcher = RedisBatcher.for(counted);
+    sent.length = 0;
+    const key = `${prefix}claim`;
+    const results = await Promise.allSettled([
+      batcher.call('set', [key, 'first', 'PX', 60_000, 'NX']),
+      batcher.call('set', [key, 'second', 'PX', 60_000, 'NX']),
+      batcher.call('eval', ['return redis.call("NOSUCHCOMMAND")', 0]),
+      batcher.call('get', [key]),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 'OK' });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: null });
+    expect(results[2].status).toBe('rejected');
+    expect(results[3]).toEqual({ status: 'fulfilled', value: 'first' });
+    expect(sent).toEqual(['pipeline']);
   });
 
   test('a failed MGET rejects every caller of that batch', async () => {
@@ -54,7 +71,7 @@ describe('RedisGetBatcher', () => {
       retryStrategy: () => null,
     });
     offline.on('error', () => undefined);
-    const batcher = new RedisGetBatcher(offline);
+    const batcher = RedisBatcher.for(offline);
     const results = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
     expect(results.map(({ status }) => status)).toEqual(['rejected', 'rejected']);
     offline.disconnect();
