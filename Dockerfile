@@ -25,4 +25,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # exec form: node is PID 1 and receives SIGTERM directly for the graceful shutdown.
-CMD ["node", "--max-old-space-size=128", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=128", "--no-allocation-site-pretenuring", "dist/src/main.js"]

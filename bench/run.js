@@ -578,6 +578,9 @@ async function runScenario(ctx, key, rep, durationSec) {
   const ours = ['server', 'loader', 'sim', 'mariadb', 'redis'].reduce((sum, k) => sum + (run.cpu[k] ?? 0), 0);
   run.otherLoad = Math.max(0, machineBusy(coresBefore, coresAfter) - ours);
   if (run.cpu.server != null && ok > 0) run.cpuUs = (run.cpu.server * result.duration * 1e6) / ok;
+  // CPU per answered request of everything else the scenario keeps busy on this machine.
+  const helpers = ['loader', 'sim', 'mariadb', 'redis'].reduce((sum, k) => sum + (run.cpu[k] ?? 0), 0);
+  if (ok > 0) run.helperUs = (helpers * result.duration * 1e6) / ok;
   if (scenario.after) await scenario.after(run);
   for (const [code, n] of run.badCodes) failures.set(`HTTP ${code}`, (failures.get(`HTTP ${code}`) ?? 0) + n);
   if (run.errors > 0)
@@ -591,6 +594,23 @@ async function runScenario(ctx, key, rep, durationSec) {
 }
 
 // -------------------------------------------------------------------------------------------- reporting
+
+/**
+ * What the whole machine allows scenario C, whatever the server does: each login also costs CPU in
+ * autocannon, the simulator, MariaDB and Redis, all on the same cores.
+ */
+function machineBound(C, A, cores) {
+  if (!C.helperUs || !C.cpuUs) return [];
+  const targetRps = TARGETS.cRatio * A.rps;
+  const serverBudget = (cores * 1e6) / targetRps - C.helperUs;
+  return [
+    `Machine bound on C: besides the server's ${fmt(C.cpuUs)} µs, each login cost ${fmt(C.helperUs)} µs of CPU in autocannon, the`,
+    `simulator, MariaDB and Redis. With both cores fully used, ${fmt(cores)} cores allow at most ${fmt((cores * 1e6) / (C.cpuUs + C.helperUs))} logins/s at`,
+    `today's server cost (C/A ${fmt((cores * 1e6) / (C.cpuUs + C.helperUs) / A.rps, 3)}), and C/A ≥ ${TARGETS.cRatio} (${fmt(targetRps)} logins/s) would need the server`,
+    `at ≤ ${fmt(Math.max(0, serverBudget))} µs per login.`,
+    '',
+  ];
+}
 
 const fmt = (n, digits = 0) =>
   n == null || Number.isNaN(n)
@@ -656,6 +676,7 @@ function summarise(allRuns, peakRss) {
       p99: median(own.map((r) => r.p99)),
       cpu: median(own.map((r) => r.cpu.server)),
       cpuUs: median(own.map((r) => r.cpuUs)),
+      helperUs: median(own.map((r) => r.helperUs)),
       loader: median(own.map((r) => r.cpu.loader)),
       core: median(own.map((r) => r.cpu.serverCore)),
       rss: Math.max(...own.map((r) => r.rssPeak)),
@@ -721,6 +742,7 @@ function markdown(summary, info, pinned) {
     '',
     `CPU cost ratios (server µs/req of A over that of B or C, a cross-check that other load disturbs less): B ${fmt(A.cpuUs / B.cpuUs, 3)}, C ${fmt(A.cpuUs / C.cpuUs, 3)}.`,
     '',
+    ...machineBound(C, A, info.nproc),
     `App peak RSS over the whole run (VmHWM): **${fmt(summary.peakRss)} MB** (target ≤ ${TARGETS.rssMb} MB).`,
     '',
     '| Target | Measured | |',
