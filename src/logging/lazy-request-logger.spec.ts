@@ -1,31 +1,11 @@
 import { jest } from '@jest/globals';
-import { Writable } from 'node:stream';
+import { captureLogLines } from '../../test/support/log-capture.js';
 import { createRootLogger } from './root-logger.js';
 import { lazyChildLogger } from './lazy-request-logger.js';
 
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      chunks
-        .join('')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line)),
-  };
-}
-
 describe('lazyChildLogger', () => {
   test('builds no pino child until the request logs, then logs with the request id and redaction', () => {
-    const out = capture();
+    const out = captureLogLines();
     const root = createRootLogger('info', out.stream);
     const childSpy = jest.spyOn(root, 'child');
     const log = lazyChildLogger.call(null as never, root as never, { requestId: 'req-1' }, {}, {} as never);
@@ -46,7 +26,7 @@ describe('lazyChildLogger', () => {
   });
 
   test('honours a per-route level and reports the level it logs at', () => {
-    const out = capture();
+    const out = captureLogLines();
     const root = createRootLogger('info', out.stream);
     const log = lazyChildLogger.call(
       null as never,

@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { captureLogLines } from '../../test/support/log-capture.js';
 import { createRootLogger } from './root-logger.js';
 import { NestPinoLogger } from './nest-logger.js';
 
@@ -6,23 +6,8 @@ function loggerWithCapture(level = 'debug'): {
   logger: NestPinoLogger;
   lines: () => Record<string, unknown>[];
 } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    logger: new NestPinoLogger(createRootLogger(level, stream)),
-    lines: () =>
-      chunks
-        .join('')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line)),
-  };
+  const { stream, lines } = captureLogLines();
+  return { logger: new NestPinoLogger(createRootLogger(level, stream)), lines };
 }
 
 describe('NestPinoLogger', () => {
