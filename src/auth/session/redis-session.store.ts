@@ -54,18 +54,16 @@ export class RedisSessionStore extends SessionStore {
   find(tokenHash: string): Promise<SessionRecord | null> {
     // Plain promise chaining rather than run(): this is the one store call of every guarded request,
     // and each async layer costs a promise.
-    return withDeadline(this.batch.get(this.sessionKey(tokenHash))).then(
-      (json) => {
-        try {
-          return parseRecord(json);
-        } catch (error) {
-          throw new SessionStoreUnavailableError('find', { cause: error });
-        }
-      },
-      (error: unknown) => {
-        throw new SessionStoreUnavailableError('find', { cause: error });
-      },
-    );
+    const unavailable = (error: unknown): never => {
+      throw new SessionStoreUnavailableError('find', { cause: error });
+    };
+    return withDeadline(this.batch.get(this.sessionKey(tokenHash))).then((json) => {
+      try {
+        return parseRecord(json);
+      } catch (error) {
+        return unavailable(error);
+      }
+    }, unavailable);
   }
 
   async touch(tokenHash: string, record: SessionRecord, retainUntil: number): Promise<void> {
