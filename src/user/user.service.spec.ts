@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { openTestDataSource } from '../../test/support/test-database.js';
 import { User } from './user.entity.js';
 import { UsersService } from './user.service.js';
@@ -60,6 +60,38 @@ describe.each([
       openid,
     ]);
     expect(Number(n)).toBe(1);
+  });
+
+  test('concurrent logins of many users each get their own row, a repeat within them its first row', async () => {
+    const openids = Array.from({ length: 80 }, newOpenid);
+    const before = await Promise.all(openids.slice(0, 40).map((openid) => users.upsertLogin(appid, openid)));
+    // One event-loop turn: on MariaDB these share statements (at most 64 users each), repeats included.
+    const results = await Promise.all([
+      ...openids.map((openid, i) => users.upsertLogin(appid, openid, `oUnion${i}`)),
+      users.upsertLogin(appid, openids[0]),
+    ]);
+    openids.forEach((openid, i) => {
+      expect(results[i]).toMatchObject({ appid, openid, unionid: `oUnion${i}` });
+      if (i < 40) expect(results[i].id).toBe(before[i].id);
+    });
+    expect(results[80].id).toBe(results[0].id);
+    expect(new Set(results.map((user) => user.id)).size).toBe(80);
+  });
+
+  test('a login the database refuses fails alone, not the logins that shared its turn', async () => {
+    const good = [newOpenid(), newOpenid()];
+    const results = await Promise.allSettled([
+      users.upsertLogin(appid, good[0]),
+      users.upsertLogin(appid, 'o'.repeat(65)), // the column holds 64 characters
+      users.upsertLogin(appid, good[1]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(QueryFailedError);
+    const [{ n }] = await dataSource.query(
+      'SELECT COUNT(*) AS n FROM users WHERE appid = ? AND openid IN (?, ?)',
+      [appid, ...good],
+    );
+    expect(Number(n)).toBe(2);
   });
 
   test('two openids differing only in case are two users', async () => {
