@@ -14,8 +14,9 @@ import { SessionService } from './session/session.service.js';
 import { errorMessage } from '../common/error-message.js';
 
 /**
- * The login: code → WeChat → user row → session_key → session → response, in that order, so a
- * failure at any step leaves no session (at most an idempotent user row).
+ * The login: code → WeChat → user row (while the code ledger records WeChat's answer) → session_key
+ * and session → response, in that order, so a failure at any step leaves no session (at most an
+ * idempotent user row).
  * @internal
  */
 @Injectable()
@@ -48,10 +49,18 @@ export class AuthService {
       throw wechatErrorToHttp(outcome.error);
     }
 
-    const user = await this.upsertUser(app, outcome.openid, outcome.unionid);
-    await this.sessions.saveSealedSessionKey(app, user.id, outcome.sealedSessionKey);
+    const [user] = await Promise.all([
+      this.upsertUser(app, outcome.openid, outcome.unionid),
+      outcome.recorded.catch(ledgerUnavailable),
+    ]);
     const profile = mapUserProfile(user);
-    const issued = await this.sessions.issue(user.id, app, userAgent, { ...profile });
+    const issued = await this.sessions.issueWithSessionKey(
+      user.id,
+      app,
+      userAgent,
+      { ...profile },
+      outcome.sealedSessionKey,
+    );
     return {
       token: issued.token,
       tokenType: 'Bearer',
@@ -64,9 +73,7 @@ export class AuthService {
     try {
       return await this.exchange.exchange(appid, code);
     } catch (error) {
-      // The code ledger lives in the session store: no ledger, no safe single-flight, so no login.
-      if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
-      throw error;
+      return ledgerUnavailable(error);
     }
   }
 
@@ -78,4 +85,10 @@ export class AuthService {
       throw databaseUnavailable();
     }
   }
+}
+
+/** The code ledger lives in the session store: no ledger, no safe single-flight, so no login. */
+function ledgerUnavailable(error: unknown): never {
+  if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
+  throw error;
 }

@@ -5,8 +5,14 @@ import type { WechatClient } from '../../wechat/wechat.client.js';
 import { sessionKeyOwner, type SessionKeyCipher } from '../session/session-key.cipher.js';
 import { LEDGER_PENDING, type LoginCodeLedger } from './login-code.ledger.js';
 
-/** What one code exchange produced, shared by every request that sent the same code. @internal */
-export type ExchangeOutcome = ExchangeSuccess | { ok: false; error: WechatApiError };
+/**
+ * What one code exchange produced, shared by every request that sent the same code. A success
+ * comes back as soon as WeChat answered: `recorded` settles when the ledger holds the outcome
+ * (the login awaits it next to its user upsert, and fails with the ledger).
+ * @internal
+ */
+export type ExchangeOutcome =
+  (ExchangeSuccess & { recorded: Promise<void> }) | { ok: false; error: WechatApiError };
 
 /** The session_key arrives sealed (AES-256-GCM): the login only stores it, it never needs the plaintext. */
 export interface ExchangeSuccess {
@@ -15,6 +21,8 @@ export interface ExchangeSuccess {
   unionid?: string;
   sealedSessionKey: string;
 }
+
+const ALREADY_RECORDED = Promise.resolve();
 
 type StoredOutcome =
   | ExchangeSuccess
@@ -47,8 +55,11 @@ export class CodeExchangeService {
     const codeHash = createHash('sha256').update(`${appid}\0${code}`).digest('base64url');
     let pending = this.inFlight.get(codeHash);
     if (!pending) {
-      pending = this.exchangeOnce(appid, code, codeHash).finally(() => this.inFlight.delete(codeHash));
+      pending = this.exchangeOnce(appid, code, codeHash);
       this.inFlight.set(codeHash, pending);
+      // Shared until the ledger has the outcome: a repeat arriving meanwhile need not poll for it.
+      const forget = () => void this.inFlight.delete(codeHash);
+      pending.then((outcome) => (outcome.ok ? outcome.recorded : undefined)).then(forget, forget);
     }
     return pending;
   }
@@ -76,30 +87,31 @@ export class CodeExchangeService {
   }
 
   private async callWechat(appid: string, code: string, codeHash: string): Promise<ExchangeOutcome> {
-    let outcome: ExchangeOutcome;
-    let stored: StoredOutcome;
+    let success: ExchangeSuccess;
     try {
       const session = await this.wechat.code2Session(appid, code);
-      const success: ExchangeSuccess = {
+      success = {
         ok: true,
         openid: session.openid,
         unionid: session.unionid,
         sealedSessionKey: this.cipher.seal(session.sessionKey, sessionKeyOwner(appid)),
       };
-      outcome = stored = success;
     } catch (error) {
       if (!(error instanceof WechatApiError)) throw error;
-      outcome = { ok: false, error };
-      stored = {
+      const stored: StoredOutcome = {
         ok: false,
         kind: error.kind,
         errcode: error.errcode,
         rid: error.rid,
         retryAfterSeconds: error.retryAfterSeconds,
       };
+      await this.ledger.settle(codeHash, JSON.stringify(stored), this.replayWindowMs);
+      return { ok: false, error };
     }
-    await this.ledger.settle(codeHash, JSON.stringify(stored), this.replayWindowMs);
-    return outcome;
+    const recorded = this.ledger.settle(codeHash, JSON.stringify(success), this.replayWindowMs);
+    // Whoever awaits the outcome handles a failure; this only keeps an unawaited one quiet.
+    recorded.catch(() => undefined);
+    return { ...success, recorded };
   }
 
   private decode(recorded: string): ExchangeOutcome {
@@ -111,6 +123,6 @@ export class CodeExchangeService {
         error: new WechatApiError({ api: 'jscode2session', kind, errcode, rid, retryAfterSeconds }),
       };
     }
-    return stored;
+    return { ...stored, recorded: ALREADY_RECORDED };
   }
 }

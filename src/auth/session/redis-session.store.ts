@@ -10,6 +10,14 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1
 `;
 
+/** ADD_TO_INDEX plus the user's new sealed session_key (KEYS[2], same hash tag, so same slot). */
+const ADD_TO_INDEX_WITH_SESSION_KEY = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[4], 'PXAT', ARGV[5])
+return 1
+`;
+
 /**
  * Sessions in Redis (or Redis Cluster). Layout, under the configured prefix:
  * - `session:{<tokenHash>}`: the JSON record, expiring a little after the session does;
@@ -46,6 +54,34 @@ export class RedisSessionStore extends SessionStore {
           record.id,
           tokenHash,
           retainUntil,
+        ]),
+      ]);
+    });
+  }
+
+  /**
+   * One pipelined batch, as create(): the record, and one script that indexes the session and stores
+   * the session_key together, so the key is saved exactly when the session is listed. A failure
+   * fails the login, whose token then never reaches the client.
+   */
+  override async createWithSessionKey(
+    { tokenHash, record }: StoredSession,
+    retainUntil: number,
+    sessionKey: { sealed: string; retainUntil: number },
+  ): Promise<void> {
+    await this.run('create', async () => {
+      await Promise.all([
+        this.batch.call('set', [this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil]),
+        this.batch.call('eval', [
+          ADD_TO_INDEX_WITH_SESSION_KEY,
+          2,
+          this.indexKey(record.appid, record.userId),
+          this.userKey(record.appid, record.userId, 'session-key'),
+          record.id,
+          tokenHash,
+          retainUntil,
+          sessionKey.sealed,
+          sessionKey.retainUntil,
         ]),
       ]);
     });

@@ -106,5 +106,15 @@ export function describeSessionStoreContract(
       expect(await store.findSessionKey(appid, userId)).toBe('sealed-2');
       expect(await store.findSessionKey(appid, userId + 1)).toBeNull();
     });
+
+    test("a login's session and session_key are saved together, and the session is listed", async () => {
+      const session = newSession();
+      const { userId } = session.record;
+      await store.saveSessionKey(appid, userId, 'sealed-old', far());
+      await store.createWithSessionKey(session, far(), { sealed: 'sealed-new', retainUntil: far() });
+      expect(await store.find(session.tokenHash)).toEqual(session.record);
+      expect(await store.findSessionKey(appid, userId)).toBe('sealed-new');
+      expect(await store.listForUser(appid, userId)).toEqual([session]);
+    });
   });
 }

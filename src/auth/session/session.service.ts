@@ -57,22 +57,56 @@ export class SessionService {
     profile: Record<string, unknown> | null = null,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const token = generateSessionToken();
-    const record: SessionRecord = {
-      id: generateSessionId(),
-      userId,
-      appid,
-      createdAt: now,
-      lastSeenAt: now,
-      idleExpiresAt: now + this.idleMs,
-      absoluteExpiresAt: now + this.absoluteMs,
-      userAgent: userAgent?.slice(0, 256) ?? null,
-      profile,
-    };
+    const { token, record } = this.newSession(userId, appid, userAgent, profile, now);
     await this.guard(() =>
       this.store.create({ tokenHash: hashSessionToken(token), record }, retainUntil(record)),
     );
     return { token, record, expiresAt: expiresAt(record) };
+  }
+
+  /**
+   * A login's session together with the user's new sealed session_key: both are saved, or the
+   * login fails and its token is never handed out.
+   */
+  async issueWithSessionKey(
+    userId: number,
+    appid: string,
+    userAgent: string | null,
+    profile: Record<string, unknown> | null,
+    sealedSessionKey: string,
+    now = Date.now(),
+  ): Promise<IssuedSession> {
+    const { token, record } = this.newSession(userId, appid, userAgent, profile, now);
+    await this.guard(() =>
+      this.store.createWithSessionKey({ tokenHash: hashSessionToken(token), record }, retainUntil(record), {
+        sealed: sealedSessionKey,
+        retainUntil: now + this.absoluteMs,
+      }),
+    );
+    return { token, record, expiresAt: expiresAt(record) };
+  }
+
+  private newSession(
+    userId: number,
+    appid: string,
+    userAgent: string | null,
+    profile: Record<string, unknown> | null,
+    now: number,
+  ): { token: string; record: SessionRecord } {
+    return {
+      token: generateSessionToken(),
+      record: {
+        id: generateSessionId(),
+        userId,
+        appid,
+        createdAt: now,
+        lastSeenAt: now,
+        idleExpiresAt: now + this.idleMs,
+        absoluteExpiresAt: now + this.absoluteMs,
+        userAgent: userAgent?.slice(0, 256) ?? null,
+        profile,
+      },
+    };
   }
 
   /**

@@ -69,6 +69,21 @@ export abstract class SessionStore {
     retainUntil: number,
   ): Promise<void>;
 
+  /**
+   * A login's two writes: the user's new sealed session_key, then the new session. Override it when
+   * the store can do both in one round trip; this default saves the key first, so a failure leaves
+   * no session behind.
+   */
+  async createWithSessionKey(
+    session: StoredSession,
+    retainUntil: number,
+    sessionKey: { sealed: string; retainUntil: number },
+  ): Promise<void> {
+    const { appid, userId } = session.record;
+    await this.saveSessionKey(appid, userId, sessionKey.sealed, sessionKey.retainUntil);
+    await this.create(session, retainUntil);
+  }
+
   /** The sealed session_key saved by {@link saveSessionKey}, or null. */
   abstract findSessionKey(appid: string, userId: number): Promise<string | null>;
 
