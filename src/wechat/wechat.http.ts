@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { RequestDeadline } from './request-deadline.js';
 import { WechatApiError, type WechatApiName, type WechatErrorKind } from './wechat-api.error.js';
 import { checkWechatBody, type WechatPayload } from './wechat-response.parser.js';
 
@@ -34,7 +35,7 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * One keep-alive undici Pool per base URL. Reads every body as text whatever its Content-Type (WeChat
- * sends JSON as text/plain), enforces a total per-attempt timeout with an AbortSignal, and turns every
+ * sends JSON as text/plain), enforces a total per-attempt timeout (RequestDeadline), and turns every
  * transport failure into a {@link WechatApiError} without the request URL or any undici error attached.
  *
  * @internal
@@ -57,7 +58,7 @@ export class WechatHttp {
   /** Performs one attempt; resolves with the payload when errcode is 0 or absent. */
   async call(request: WechatHttpRequest): Promise<WechatPayload> {
     const { api } = request;
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const deadline = new RequestDeadline(this.options.timeoutMs);
     const query = new URLSearchParams(request.query).toString();
     let phase: 'request' | 'body' = 'request';
     let text: string;
@@ -70,7 +71,7 @@ export class WechatHttp {
             ? { accept: 'application/json' }
             : { accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
+        signal: deadline,
       });
       phase = 'body';
       if (response.statusCode !== 200) {
@@ -81,7 +82,9 @@ export class WechatHttp {
       text = await response.body.text();
     } catch (error) {
       if (error instanceof WechatApiError) throw error;
-      throw this.transportError(api, error, phase, signal.aborted);
+      throw this.transportError(api, error, phase, deadline.aborted);
+    } finally {
+      deadline.clear();
     }
     return checkWechatBody(api, text, request.secrets);
   }
