@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { pooledRandomBytes } from '../../common/random-pool.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -22,7 +23,7 @@ export class SessionKeyCipher {
   }
 
   seal(sessionKey: string, owner: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(owner));
     const ciphertext = Buffer.concat([cipher.update(sessionKey, 'utf8'), cipher.final()]);
     return [VERSION, iv, cipher.getAuthTag(), ciphertext]

@@ -1,4 +1,5 @@
-import { hash, randomBytes } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { pooledRandomBytes } from '../../common/random-pool.js';
 
 /** 32 bytes from the CSPRNG: 256 bits, so guessing is hopeless and no rate limit is needed to keep it so. */
 const TOKEN_BYTES = 32;
@@ -7,7 +8,7 @@ export const SESSION_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const BEARER = /^bearer +([^\s]+) *$/i;
 
 export function generateSessionToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url');
+  return pooledRandomBytes(TOKEN_BYTES).toString('base64url');
 }
 
 /**
@@ -20,7 +21,7 @@ export function hashSessionToken(token: string): string {
 }
 
 export function generateSessionId(): string {
-  return randomBytes(12).toString('base64url');
+  return pooledRandomBytes(12).toString('base64url');
 }
 
 /**
