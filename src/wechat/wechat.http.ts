@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { RequestDeadline } from './request-deadline.js';
+import { requestText, TextRequestError, type TextAnswer } from './text-request.js';
 import { WechatApiError, type WechatApiName, type WechatErrorKind } from './wechat-api.error.js';
 import { checkWechatBody, type WechatPayload } from './wechat-response.parser.js';
 
@@ -35,7 +35,7 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * One keep-alive undici Pool per base URL. Reads every body as text whatever its Content-Type (WeChat
- * sends JSON as text/plain), enforces a total per-attempt timeout (RequestDeadline), and turns every
+ * sends JSON as text/plain), enforces a total per-attempt timeout, and turns every
  * transport failure into a {@link WechatApiError} without the request URL or any undici error attached.
  *
  * @internal
@@ -58,34 +58,36 @@ export class WechatHttp {
   /** Performs one attempt; resolves with the payload when errcode is 0 or absent. */
   async call(request: WechatHttpRequest): Promise<WechatPayload> {
     const { api } = request;
-    const deadline = new RequestDeadline(this.options.timeoutMs);
     const query = new URLSearchParams(request.query).toString();
-    let phase: 'request' | 'body' = 'request';
-    let text: string;
+    let answer: TextAnswer;
     try {
-      const response = await this.pool.request({
-        method: request.method,
-        path: `${this.basePath}${request.path}${query ? `?${query}` : ''}`,
-        headers:
-          request.body === undefined
-            ? { accept: 'application/json' }
-            : { accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: deadline,
-      });
-      phase = 'body';
-      if (response.statusCode !== 200) {
-        // Gateway trouble (HTML 502 and the like): business errors always come back as HTTP 200.
-        await response.body.dump().catch(() => undefined);
-        throw new WechatApiError({ api, kind: 'MALFORMED', detail: `HTTP ${response.statusCode}` });
-      }
-      text = await response.body.text();
+      answer = await requestText(
+        this.pool,
+        {
+          method: request.method,
+          path: `${this.basePath}${request.path}${query ? `?${query}` : ''}`,
+          headers:
+            request.body === undefined
+              ? { accept: 'application/json' }
+              : { accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        },
+        this.options.timeoutMs,
+      );
     } catch (error) {
-      if (error instanceof WechatApiError) throw error;
-      throw this.transportError(api, error, phase, deadline.aborted);
-    } finally {
-      deadline.clear();
+      const failure = error instanceof TextRequestError ? error : new TextRequestError(error, false, false);
+      throw this.transportError(
+        api,
+        failure.error,
+        failure.afterHeaders ? 'body' : 'request',
+        failure.timedOut,
+      );
     }
+    if (answer.statusCode !== 200) {
+      // Gateway trouble (HTML 502 and the like): business errors always come back as HTTP 200.
+      throw new WechatApiError({ api, kind: 'MALFORMED', detail: `HTTP ${answer.statusCode}` });
+    }
+    const text = answer.text;
     return checkWechatBody(api, text, request.secrets);
   }
 
