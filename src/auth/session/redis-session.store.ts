@@ -40,51 +40,53 @@ export class RedisSessionStore extends SessionStore {
     this.batch = RedisBatcher.for(redis);
   }
 
-  async create({ tokenHash, record }: StoredSession, retainUntil: number): Promise<void> {
-    await this.run('create', async () => {
-      // Both in one pipelined batch; the index update is one atomic script rather than MULTI/HSET/
-      // PEXPIREAT/EXEC (four commands). Sessions of one user share the absolute TTL, so the newest
-      // session retains the index longest.
-      await Promise.all([
-        this.batch.call('set', [this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil]),
-        this.batch.call('eval', [
-          ADD_TO_INDEX,
-          1,
-          this.indexKey(record.appid, record.userId),
-          record.id,
-          tokenHash,
-          retainUntil,
-        ]),
-      ]);
-    });
+  async create(session: StoredSession, retainUntil: number): Promise<void> {
+    await this.writeSession(session, retainUntil);
   }
 
   /**
-   * One pipelined batch, as create(): the record, and one script that indexes the session and stores
-   * the session_key together, so the key is saved exactly when the session is listed. A failure
-   * fails the login, whose token then never reaches the client.
+   * As create(), with the user's new sealed session_key stored by the same index script, so the key
+   * is saved exactly when the session is listed. A failure fails the login, whose token then never
+   * reaches the client.
    */
   override async createWithSessionKey(
-    { tokenHash, record }: StoredSession,
+    session: StoredSession,
     retainUntil: number,
     sessionKey: { sealed: string; retainUntil: number },
   ): Promise<void> {
-    await this.run('create', async () => {
-      await Promise.all([
-        this.batch.call('set', [this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil]),
-        this.batch.call('eval', [
+    await this.writeSession(session, retainUntil, sessionKey);
+  }
+
+  /**
+   * The record and the index update in one pipelined batch; the index update is one atomic script
+   * rather than MULTI/HSET/PEXPIREAT/EXEC (four commands). Sessions of one user share the absolute
+   * TTL, so the newest session retains the index longest.
+   */
+  private async writeSession(
+    { tokenHash, record }: StoredSession,
+    retainUntil: number,
+    sessionKey?: { sealed: string; retainUntil: number },
+  ): Promise<void> {
+    const index = this.indexKey(record.appid, record.userId);
+    const indexUpdate = sessionKey
+      ? [
           ADD_TO_INDEX_WITH_SESSION_KEY,
           2,
-          this.indexKey(record.appid, record.userId),
+          index,
           this.userKey(record.appid, record.userId, 'session-key'),
           record.id,
           tokenHash,
           retainUntil,
           sessionKey.sealed,
           sessionKey.retainUntil,
-        ]),
-      ]);
-    });
+        ]
+      : [ADD_TO_INDEX, 1, index, record.id, tokenHash, retainUntil];
+    await this.run('create', () =>
+      Promise.all([
+        this.batch.call('set', [this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil]),
+        this.batch.call('eval', indexUpdate),
+      ]),
+    );
   }
 
   find(tokenHash: string): Promise<SessionRecord | null> {
