@@ -17,9 +17,13 @@ const DEADLOCK_ERRNO = 1213;
 const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
 const MAX_UPSERT_ATTEMPTS = 4;
 
-const UPSERT_LOGIN =
-  'INSERT INTO users (appid, openid, unionid, last_login_at) VALUES %ROWS% ' +
-  'ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), last_login_at = VALUES(last_login_at)';
+/** `INSERT … VALUES <rows> ON DUPLICATE KEY UPDATE …`: rows of (appid, openid, unionid, last_login_at). */
+const upsertLoginSql = (rowCount: number): string =>
+  'INSERT INTO users (appid, openid, unionid, last_login_at) VALUES ' +
+  Array.from({ length: rowCount }, () => '(?, ?, ?, ?)').join(', ') +
+  ' ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), last_login_at = VALUES(last_login_at)';
+/** MySQL: LAST_INSERT_ID(id) makes insertId the existing row's id when the key already existed. */
+const UPSERT_ONE_LOGIN_MYSQL = `${upsertLoginSql(1)}, id = LAST_INSERT_ID(id)`;
 
 @Injectable()
 export class UsersService {
@@ -70,14 +74,7 @@ export class UsersService {
     if (dialect === 'mariadb') {
       return userFromRow(await this.loginBatch.upsert({ appid, openid, unionid, at: now }));
     }
-    // LAST_INSERT_ID(id) makes insertId the existing row's id when the key already existed.
-    const upsert = UPSERT_LOGIN.replace('%ROWS%', '(?, ?, ?, ?)');
-    const result = (await this.users.query(`${upsert}, id = LAST_INSERT_ID(id)`, [
-      appid,
-      openid,
-      unionid,
-      now,
-    ])) as {
+    const result = (await this.users.query(UPSERT_ONE_LOGIN_MYSQL, [appid, openid, unionid, now])) as {
       insertId: number;
     };
     const [row] = (await this.users.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [
@@ -90,8 +87,7 @@ export class UsersService {
   private upsertRows(writes: readonly LoginWrite[]): Promise<UserRow[]> {
     const values: unknown[] = [];
     for (const { appid, openid, unionid, at } of writes) values.push(appid, openid, unionid, at);
-    const rows = Array.from(writes, () => '(?, ?, ?, ?)').join(', ');
-    return this.users.query(`${UPSERT_LOGIN.replace('%ROWS%', rows)} RETURNING ${USER_COLUMNS}`, values);
+    return this.users.query(`${upsertLoginSql(writes.length)} RETURNING ${USER_COLUMNS}`, values);
   }
 
   /** Which SQL this database speaks, asked once. */
