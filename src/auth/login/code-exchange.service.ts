@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatApiError, type WechatErrorKind } from '../../wechat/wechat-api.error.js';
 import type { WechatClient } from '../../wechat/wechat.client.js';
@@ -52,7 +52,7 @@ export class CodeExchangeService {
   ) {}
 
   exchange(appid: string, code: string): Promise<ExchangeOutcome> {
-    const codeHash = createHash('sha256').update(`${appid}\0${code}`).digest('base64url');
+    const codeHash = hash('sha256', `${appid}\0${code}`, 'base64url');
     let pending = this.inFlight.get(codeHash);
     if (!pending) {
       pending = this.exchangeOnce(appid, code, codeHash);

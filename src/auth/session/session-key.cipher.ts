@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { pooledRandomBytes } from '../../common/random-pool.js';
 
 const VERSION = 'v1';
@@ -16,19 +16,23 @@ const IV_BYTES = 12;
  * @internal
  */
 export class SessionKeyCipher {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
 
   constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'weapp-auth', 'session-key-at-rest-v1', 32));
+    this.key = createSecretKey(
+      Buffer.from(hkdfSync('sha256', secret, 'weapp-auth', 'session-key-at-rest-v1', 32)),
+    );
   }
 
+  /** `v1.<iv>.<tag>.<ciphertext>`, each part base64url. Runs once per login. */
   seal(sessionKey: string, owner: string): string {
     const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(owner));
-    const ciphertext = Buffer.concat([cipher.update(sessionKey, 'utf8'), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), ciphertext]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.');
+    const head = cipher.update(sessionKey, 'utf8');
+    const tail = cipher.final(); // empty for GCM, but not assumed so
+    const ciphertext = tail.length === 0 ? head : Buffer.concat([head, tail]);
+    const tag = cipher.getAuthTag();
+    return `${VERSION}.${iv.toString('base64url')}.${tag.toString('base64url')}.${ciphertext.toString('base64url')}`;
   }
 
   /** The session_key, or null when the sealed value is damaged, foreign or sealed under another secret. */
