@@ -28,9 +28,7 @@ export class SessionKeyCipher {
   seal(sessionKey: string, owner: string): string {
     const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(owner));
-    const head = cipher.update(sessionKey, 'utf8');
-    const tail = cipher.final(); // empty for GCM, but not assumed so
-    const ciphertext = tail.length === 0 ? head : Buffer.concat([head, tail]);
+    const ciphertext = Buffer.concat([cipher.update(sessionKey, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
     return `${VERSION}.${iv.toString('base64url')}.${tag.toString('base64url')}.${ciphertext.toString('base64url')}`;
   }
