@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { testRedisPrefix, testRedisUrl } from '../../../test/support/test-services.js';
+import { testRedisPrefix, testRedisUrl, unreachableRedis } from '../../../test/support/test-services.js';
 import { RedisBatcher } from './redis-batcher.js';
 
 // The real Redis; the client is wrapped only to count which commands it was asked to send.
@@ -64,13 +64,7 @@ describe('RedisBatcher', () => {
   });
 
   test('a failed MGET rejects every caller of that batch', async () => {
-    const offline = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    offline.on('error', () => undefined);
+    const offline = unreachableRedis();
     const batcher = RedisBatcher.for(offline);
     const results = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
     expect(results.map(({ status }) => status)).toEqual(['rejected', 'rejected']);

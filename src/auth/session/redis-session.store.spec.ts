@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { testRedisPrefix, testRedisUrl } from '../../../test/support/test-services.js';
+import { testRedisPrefix, testRedisUrl, unreachableRedis } from '../../../test/support/test-services.js';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import { RedisSessionStore } from './redis-session.store.js';
 import { describeSessionStoreContract } from './session-store.contract.js';
@@ -16,13 +16,7 @@ describeSessionStoreContract(
 
 describe('RedisSessionStore failures', () => {
   test('a Redis error becomes SessionStoreUnavailableError, which callers map to 503', async () => {
-    const offline = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
-    offline.on('error', () => undefined);
+    const offline = unreachableRedis();
     const store = new RedisSessionStore(offline, 'x:');
     await expect(store.find('hash')).rejects.toBeInstanceOf(SessionStoreUnavailableError);
     offline.disconnect();
