@@ -2,6 +2,113 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Import boundaries (issue 14): what ships in the package (auth, wechat, user, the Redis helpers,
+// common) never reaches into the app (config, profile, database, …), the WeChat simulator or the
+// tests; `wechat` and `user` are leaves; only `openapi/` may load @nestjs/swagger. Dynamic import()
+// is not an import declaration, so the login's lazily loaded WeChat client stays allowed.
+const APP_FOLDERS = [
+  'config',
+  'profile',
+  'database',
+  'health',
+  'lifecycle',
+  'logging',
+  'rate-limit',
+  'swagger',
+].map((folder) => `**/${folder}/*`);
+const NEVER_IN_PACKAGE = {
+  group: [...APP_FOLDERS, '**/wechat-simulator/*', '**/test/*', '**/app.module.js', '**/bootstrap.js'],
+  message:
+    'Package code (auth, wechat, user, redis helpers, common) must not import the app, the simulator or tests.',
+};
+const APP_LIBRARIES = {
+  group: [
+    '@nestjs/swagger',
+    '@nestjs/config',
+    '@nestjs/platform-*',
+    'fastify',
+    '@fastify/*',
+    'typeorm',
+    '@nestjs/typeorm',
+    'pino',
+  ],
+  message:
+    "The auth module must not need the app's libraries (Swagger only in auth/openapi/, TypeORM only in user/).",
+};
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const SPECS = ['**/*.spec.ts', '**/*.contract.ts'];
+const importBoundaries = [
+  {
+    files: ['src/auth/**/*.ts'],
+    ignores: [...SPECS, 'src/auth/openapi/**'],
+    rules: restrict(NEVER_IN_PACKAGE, APP_LIBRARIES, {
+      group: ['**/user/*', '**/wechat/wechat.client.js', '**/wechat/wechat.module.js'],
+      message: 'auth declares ports (ports/) instead of importing users or the WeChat client.',
+    }),
+  },
+  {
+    files: ['src/auth/openapi/**/*.ts'],
+    rules: restrict(NEVER_IN_PACKAGE, { group: ['**/user/*'], message: 'auth must not import users.' }),
+  },
+  {
+    files: ['src/wechat/**/*.ts'],
+    ignores: SPECS,
+    rules: restrict(NEVER_IN_PACKAGE, {
+      group: ['**/auth/*', '**/user/*', '**/redis/*', '**/common/*'],
+      message: 'wechat is a leaf: it imports nothing else of this project.',
+    }),
+  },
+  {
+    files: ['src/user/**/*.ts'],
+    ignores: SPECS,
+    rules: restrict(NEVER_IN_PACKAGE, {
+      group: ['**/auth/*', '**/wechat/*', '**/redis/*', '@nestjs/swagger'],
+      message: 'user is a leaf: the app hands UsersService to auth as its users port.',
+    }),
+  },
+  {
+    files: ['src/redis/redis-batcher.ts', 'src/redis/deadline.ts', 'src/common/**/*.ts'],
+    ignores: [
+      ...SPECS,
+      'src/common/error-response.filter.ts',
+      'src/common/route-methods.ts',
+      'src/common/validated-body.decorator.ts',
+      'src/common/validation-failed.exception.ts',
+    ],
+    rules: restrict(NEVER_IN_PACKAGE, {
+      group: ['**/auth/*', '**/user/*', '**/wechat/*'],
+      message: 'Shared helpers depend on nothing above them.',
+    }),
+  },
+  {
+    // The app may use the simulator only through development-simulator.ts's dynamic import.
+    files: ['src/**/*.ts'],
+    ignores: [
+      ...SPECS,
+      'src/wechat-simulator/**',
+      'src/testing/**',
+      'src/auth/**',
+      'src/wechat/**',
+      'src/user/**',
+      'src/common/**',
+      'src/redis/redis-batcher.ts',
+      'src/redis/deadline.ts',
+    ],
+    rules: restrict(
+      {
+        group: ['**/wechat-simulator/*', '**/test/*'],
+        message:
+          'Production code never loads the simulator or tests (development mode imports it dynamically).',
+      },
+      {
+        group: ['**/auth/*.js', '!**/auth/index.js', '**/auth/*/*', '!**/auth/openapi/index.js'],
+        message:
+          'The app reaches the auth module only through its entry points (auth/index.ts, auth/openapi/index.ts).',
+      },
+    ),
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -47,4 +154,5 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...importBoundaries,
 );

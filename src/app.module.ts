@@ -20,6 +20,7 @@ import type { RedisConnection } from './redis/redis-connection.js';
 import { REDIS_CLIENT } from './redis/redis.constants.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UserModule } from './user/user.module.js';
+import { UsersService } from './user/user.service.js';
 import { WechatClient } from './wechat/wechat.client.js';
 import { WechatModule } from './wechat/wechat.module.js';
 
@@ -66,15 +67,18 @@ export class AppModule {
             redisKeyPrefix: redis.keyPrefix,
           }),
         }),
+        // Global so feature modules (ProfileModule) can inject UsersService.
+        UserModule.forRoot({ isGlobal: true }),
         AuthModule.forRootAsync({
           // Global so feature modules (ProfileModule) can inject SessionService.
           isGlobal: true,
-          inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient],
+          inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient, UsersService],
           useFactory: (
             auth: AuthConfig,
             redis: RedisConfig,
             client: RedisConnection | null,
             wechatClient: WechatClient,
+            users: UsersService,
           ) => ({
             redis: client ?? undefined,
             inMemoryStore: client === null,
@@ -84,11 +88,11 @@ export class AppModule {
             touchIntervalSeconds: auth.touchIntervalSeconds,
             absoluteTtlSeconds: auth.absoluteTtlSeconds,
             wechatClient,
+            users,
           }),
         }),
         // After AuthModule: its global guard runs first, so the per-session budget can key by session.
         RateLimitModule.forRoot(rateLimitConfig().enabled),
-        UserModule,
         ProfileModule,
         HealthModule,
       ],

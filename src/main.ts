@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { createApp } from './bootstrap.js';
 import type { AllConfig } from './config/config.type.js';
 import { InvalidEnvironmentError, validateEnv } from './config/env.validation.js';
-import { startDevelopmentSimulator } from './config/development-simulator.js';
+import { startDevelopmentSimulator } from './development-simulator.js';
 import { developmentFallbacks } from './config/development-mode.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 

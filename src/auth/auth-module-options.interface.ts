@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { WechatClient } from '../wechat/wechat.client.js';
 import type { WechatModuleOptions } from '../wechat/wechat-options.interface.js';
+import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
+import type { AuthUsersPort } from './ports/users.port.js';
 import type { SessionStore } from './session/session.store.js';
 
 /**
@@ -27,10 +28,18 @@ export interface AuthModuleOptions {
   absoluteTtlSeconds?: number;
   /** How long a repeated login code gets the first exchange's outcome, in seconds (≤ 30). Default 30. */
   loginReplayWindowSeconds?: number;
-  /** WeChat apps and client settings; the module builds its own client. Needed for the login route. */
+  /**
+   * The host app's users, for the login route: `UsersService` from `weapp-auth/users` (TypeORM), or
+   * any object implementing {@link AuthUsersPort}.
+   */
+  users?: AuthUsersPort;
+  /** WeChat apps and client settings, for the login route: the module then builds and closes its own client. */
   wechat?: WechatModuleOptions;
-  /** Or an already-built client (e.g. from your own WechatModule), shared with the rest of the app. */
-  wechatClient?: WechatClient;
+  /**
+   * Or an already-built client (e.g. `WechatClient` from your own `WechatModule`), shared with the
+   * rest of the app; the module does not close it.
+   */
+  wechatClient?: WechatCodeExchanger;
 }
 
 /** Extras of `forRoot`/`forRootAsync`, decided when the module is declared. @publicApi */
@@ -39,7 +48,7 @@ export interface AuthModuleExtras {
   isGlobal?: boolean;
   /**
    * Include the login and session routes (`/auth/*`). Default true. Set false in services that only
-   * verify tokens issued elsewhere: they then need no database and no WeChat credentials.
+   * verify tokens issued elsewhere: they then need no users port, no database and no WeChat credentials.
    */
   routes?: boolean;
   /** Guard every route of the app (opt out with `@Public()`). Default true. */

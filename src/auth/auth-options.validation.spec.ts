@@ -36,5 +36,6 @@ describe('resolveAuthOptions', () => {
     expect(problems).toMatch(/touchIntervalSeconds/);
     expect(problems).toMatch(/loginReplayWindowSeconds/);
     expect(problems).toMatch(/login route needs `wechat`/);
+    expect(problems).toMatch(/login route needs `users`/);
   });
 });

@@ -11,7 +11,10 @@ export interface ResolvedAuthOptions {
   absoluteTtlSeconds: number;
   loginReplayWindowSeconds: number;
   /** Explicit store, or null to build one from `redis` / memory. */
-  source: Pick<AuthModuleOptions, 'redis' | 'sessionStore' | 'inMemoryStore' | 'wechat' | 'wechatClient'>;
+  source: Pick<
+    AuthModuleOptions,
+    'redis' | 'sessionStore' | 'inMemoryStore' | 'wechat' | 'wechatClient' | 'users'
+  >;
 }
 
 /** The module was configured in a way that cannot work; raised at start-up. @publicApi */
@@ -64,6 +67,11 @@ export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boole
   if (needsLogin && !options.wechat && !options.wechatClient) {
     problems.push(
       'the login route needs `wechat` (apps and secrets) or a `wechatClient`; or declare the module with `routes: false`',
+    );
+  }
+  if (needsLogin && typeof options.users?.findOrCreate !== 'function') {
+    problems.push(
+      'the login route needs `users`: `UsersService` from weapp-auth/users or your own `{ findOrCreate(identity) }`; or declare the module with `routes: false`',
     );
   }
   if (problems.length > 0) throw new AuthModuleOptionsError(problems);

@@ -1,9 +1,8 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.interface.js';
 import { AUTH_MODULE_OPTIONS } from './auth.constants.js';
-import { authModuleParts } from './auth.providers.js';
 
-/** @internal */
+/** The builder only; AuthModule adds its providers by extending forRoot/forRootAsync. @internal */
 export const {
   ConfigurableModuleClass: AuthConfigurableModuleClass,
   OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
@@ -15,16 +14,6 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras<Required<AuthModuleExtras>>(
     { isGlobal: false, routes: true, globalGuard: true },
-    (definition, extras) => {
-      const parts = authModuleParts(extras);
-      return {
-        ...definition,
-        global: extras.isGlobal,
-        imports: [...(definition.imports ?? []), ...parts.imports],
-        controllers: parts.controllers,
-        providers: [...(definition.providers ?? []), ...parts.providers],
-        exports: [...(definition.exports ?? []), ...parts.exports],
-      };
-    },
+    (definition, extras) => ({ ...definition, global: extras.isGlobal }),
   )
   .build();

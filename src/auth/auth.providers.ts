@@ -1,9 +1,15 @@
 import type { ModuleMetadata, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { UserModule } from '../user/user.module.js';
-import { WechatClient } from '../wechat/wechat.client.js';
+import { RedisBatcher } from '../redis/redis-batcher.js';
 import { AuthController } from './auth.controller.js';
-import { AUTH_MODULE_OPTIONS, AUTH_RESOLVED_OPTIONS, AUTH_WECHAT_CLIENT } from './auth.constants.js';
+import {
+  AUTH_CODE_EXCHANGER,
+  AUTH_CODE_EXCHANGER_HOLDER,
+  AUTH_MODULE_OPTIONS,
+  AUTH_REDIS_BATCHER,
+  AUTH_RESOLVED_OPTIONS,
+  AUTH_USERS,
+} from './auth.constants.js';
 import type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.interface.js';
 import { resolveAuthOptions, type ResolvedAuthOptions } from './auth-options.validation.js';
 import { AuthService } from './auth.service.js';
@@ -11,6 +17,7 @@ import { SessionTokenGuard } from './guards/session-token.guard.js';
 import { WechatCodeAuthGuard } from './guards/wechat-code-auth.guard.js';
 import { CodeExchangeService } from './login/code-exchange.service.js';
 import { LoginCodeLedger, MemoryLoginCodeLedger, RedisLoginCodeLedger } from './login/login-code.ledger.js';
+import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
 import { MemorySessionStore } from './session/memory-session.store.js';
 import { RedisSessionStore } from './session/redis-session.store.js';
 import { SessionKeyCipher } from './session/session-key.cipher.js';
@@ -18,17 +25,17 @@ import { SessionService } from './session/session.service.js';
 import { SessionStore } from './session/session.store.js';
 import { WechatCodeStrategy } from './strategies/wechat-code.strategy.js';
 
-type Parts = Required<Pick<ModuleMetadata, 'imports' | 'controllers' | 'providers' | 'exports'>>;
+type Parts = Required<Pick<ModuleMetadata, 'controllers' | 'providers' | 'exports'>>;
 
-/** The WeChat client in use and whether the module built it (and so must close it). @internal */
-export interface AuthWechatClientHolder {
-  client: WechatClient;
-  owned: boolean;
+/** The code exchanger in use, and how to close it when the module built it itself. @internal */
+export interface CodeExchangerHolder {
+  exchanger: WechatCodeExchanger;
+  close?: () => Promise<void>;
 }
 
 /**
  * What the auth module contains, decided by its extras: the token-verifying core always; the login
- * route, its WeChat client and the user repository only with `routes: true`; the global guard with
+ * route, the users port and the WeChat client only with `routes: true`; the global guard with
  * `globalGuard: true`.
  */
 export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
@@ -39,57 +46,76 @@ export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
       useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options, extras.routes),
     },
     {
-      provide: SessionStore,
+      // One per module: the session store and the login ledger share their batches.
+      provide: AUTH_REDIS_BATCHER,
       inject: [AUTH_RESOLVED_OPTIONS],
-      useFactory: ({ source, keyPrefix }: ResolvedAuthOptions) =>
+      useFactory: ({ source }: ResolvedAuthOptions) => (source.redis ? new RedisBatcher(source.redis) : null),
+    },
+    {
+      provide: SessionStore,
+      inject: [AUTH_RESOLVED_OPTIONS, AUTH_REDIS_BATCHER],
+      useFactory: ({ source, keyPrefix }: ResolvedAuthOptions, batcher: RedisBatcher | null) =>
         source.sessionStore ??
-        (source.redis ? new RedisSessionStore(source.redis, keyPrefix) : new MemorySessionStore()),
+        (source.redis && batcher
+          ? new RedisSessionStore(source.redis, keyPrefix, batcher)
+          : new MemorySessionStore()),
     },
     SessionService,
     SessionTokenGuard,
   ];
   if (extras.globalGuard) core.push({ provide: APP_GUARD, useExisting: SessionTokenGuard });
   const exports = [SessionService, SessionStore, SessionTokenGuard];
-  if (!extras.routes) return { imports: [], controllers: [], providers: core, exports };
+  if (!extras.routes) return { controllers: [], providers: core, exports };
 
   const login: Provider[] = [
     {
-      provide: AUTH_WECHAT_CLIENT,
+      provide: AUTH_CODE_EXCHANGER_HOLDER,
       inject: [AUTH_RESOLVED_OPTIONS],
-      useFactory: ({ source, keyPrefix }: ResolvedAuthOptions): AuthWechatClientHolder =>
-        source.wechatClient
-          ? { client: source.wechatClient, owned: false }
-          : {
-              client: new WechatClient({ redis: source.redis, redisKeyPrefix: keyPrefix, ...source.wechat! }),
-              owned: true,
-            },
+      useFactory: async ({ source, keyPrefix }: ResolvedAuthOptions): Promise<CodeExchangerHolder> => {
+        if (source.wechatClient) return { exchanger: source.wechatClient };
+        // Loaded only here: a module given its own client (or declared without routes) never loads
+        // the WeChat client and its HTTP stack.
+        const { WechatClient } = await import('../wechat/wechat.client.js');
+        const client = new WechatClient({
+          redis: source.redis,
+          redisKeyPrefix: keyPrefix,
+          ...source.wechat!,
+        });
+        return { exchanger: client, close: () => client.close() };
+      },
+    },
+    {
+      provide: AUTH_CODE_EXCHANGER,
+      inject: [AUTH_CODE_EXCHANGER_HOLDER],
+      useFactory: (holder: CodeExchangerHolder) => holder.exchanger,
+    },
+    {
+      provide: AUTH_USERS,
+      inject: [AUTH_RESOLVED_OPTIONS],
+      useFactory: ({ source }: ResolvedAuthOptions) => source.users,
     },
     {
       provide: LoginCodeLedger,
-      inject: [AUTH_RESOLVED_OPTIONS],
-      useFactory: ({ source, keyPrefix }: ResolvedAuthOptions) =>
-        source.redis ? new RedisLoginCodeLedger(source.redis, keyPrefix) : new MemoryLoginCodeLedger(),
+      inject: [AUTH_RESOLVED_OPTIONS, AUTH_REDIS_BATCHER],
+      useFactory: ({ source, keyPrefix }: ResolvedAuthOptions, batcher: RedisBatcher | null) =>
+        source.redis && batcher
+          ? new RedisLoginCodeLedger(source.redis, keyPrefix, batcher)
+          : new MemoryLoginCodeLedger(),
     },
     {
       provide: CodeExchangeService,
-      inject: [AUTH_WECHAT_CLIENT, LoginCodeLedger, AUTH_RESOLVED_OPTIONS],
-      useFactory: (
-        { client }: AuthWechatClientHolder,
-        ledger: LoginCodeLedger,
-        options: ResolvedAuthOptions,
-      ) =>
+      inject: [AUTH_CODE_EXCHANGER, LoginCodeLedger, AUTH_RESOLVED_OPTIONS],
+      useFactory: (exchanger: WechatCodeExchanger, ledger: LoginCodeLedger, options: ResolvedAuthOptions) =>
         new CodeExchangeService(
-          client,
+          exchanger,
           ledger,
           new SessionKeyCipher(options.sessionKeySecret),
           options.loginReplayWindowSeconds * 1000,
-          // WeChat's own timeout plus a margin: a peer that has not reported by then is gone.
-          (options.source.wechat?.timeoutMs ?? 5000) + 2000,
         ),
     },
     AuthService,
     WechatCodeStrategy,
     WechatCodeAuthGuard,
   ];
-  return { imports: [UserModule], controllers: [AuthController], providers: [...core, ...login], exports };
+  return { controllers: [AuthController], providers: [...core, ...login], exports };
 }

@@ -1,85 +1,80 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { mapUserProfile } from '../user/dto/user-profile.dto.js';
-import type { User } from '../user/user.entity.js';
-import { UsersService } from '../user/user.service.js';
-import type { WechatClient } from '../wechat/wechat.client.js';
-import type { AuthWechatClientHolder } from './auth.providers.js';
-import { AUTH_WECHAT_CLIENT } from './auth.constants.js';
-import type { LoginResponseDto } from './dto/login-response.dto.js';
+import { errorMessage } from '../common/error-message.js';
+import { WechatApiError } from '../wechat/wechat-api.error.js';
+import { AUTH_CODE_EXCHANGER, AUTH_USERS } from './auth.constants.js';
+import type { LoginResponse } from './dto/login-response.js';
 import { databaseUnavailable, sessionStoreUnavailable, unknownAppid } from './errors/auth.exception.js';
 import { SessionStoreUnavailableError } from './errors/session-store-unavailable.error.js';
 import { wechatErrorToHttp } from './errors/wechat-error.mapper.js';
-import { CodeExchangeService, type ExchangeOutcome } from './login/code-exchange.service.js';
+import { CodeExchangeService, type WechatLogin } from './login/code-exchange.service.js';
+import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
+import type { AuthUser, AuthUsersPort, WechatIdentity } from './ports/users.port.js';
 import { SessionService } from './session/session.service.js';
-import { errorMessage } from '../common/error-message.js';
 
 /**
- * The login: code → WeChat → user row (while the code ledger records WeChat's answer) → session_key
- * and session → response, in that order, so a failure at any step leaves no session (at most an
- * idempotent user row).
+ * The login, in two steps. The code-exchange strategy calls {@link exchangeCode} (code → WeChat →
+ * identity); the controller then calls {@link login} (identity → user → session). In that order a
+ * failure at any step leaves no session behind (at most an idempotent user row).
  * @internal
  */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  private readonly wechat: WechatClient;
 
   constructor(
-    @Inject(AUTH_WECHAT_CLIENT) wechat: AuthWechatClientHolder,
+    @Inject(AUTH_CODE_EXCHANGER) private readonly wechat: WechatCodeExchanger,
+    @Inject(AUTH_USERS) private readonly users: AuthUsersPort,
     private readonly exchange: CodeExchangeService,
-    private readonly users: UsersService,
     private readonly sessions: SessionService,
-  ) {
-    this.wechat = wechat.client;
-  }
+  ) {}
 
-  async login(code: string, appid: string | undefined, userAgent: string | null): Promise<LoginResponseDto> {
+  /** Who the code belongs to, by asking WeChat once per code; every failure is already an HTTP answer. */
+  async exchangeCode(code: string, appid: string | undefined): Promise<WechatLogin> {
     const app = appid ?? this.wechat.defaultAppid;
     if (!this.wechat.hasApp(app)) throw unknownAppid();
-
-    const outcome = await this.exchangeCode(app, code);
-    if (!outcome.ok) {
-      const { kind, errcode, rid, api } = outcome.error;
-      if (kind === 'MISCONFIGURED' || kind === 'MALFORMED' || kind === 'TOKEN_INVALID') {
-        // Our side or WeChat's is broken, not the user's: worth an operator's attention.
-        this.logger.error(
-          `login failed upstream: ${api} ${kind} errcode=${errcode ?? '-'} rid=${rid ?? '-'}`,
-        );
-      }
-      throw wechatErrorToHttp(outcome.error);
+    try {
+      return await this.exchange.exchange(app, code);
+    } catch (error) {
+      throw this.exchangeFailure(error);
     }
+  }
 
+  /** Finds or creates the user and issues the session, sealed session_key included. */
+  async login(wechatLogin: WechatLogin, userAgent: string | null): Promise<LoginResponse> {
+    const { identity } = wechatLogin;
+    // The code ledger's write overlaps the user upsert; the login fails with either.
     const [user] = await Promise.all([
-      this.upsertUser(app, outcome.openid, outcome.unionid),
-      outcome.recorded.catch(ledgerUnavailable),
+      this.findOrCreateUser(identity),
+      this.exchange.recorded(wechatLogin).catch(ledgerUnavailable),
     ]);
-    const profile = mapUserProfile(user);
     const issued = await this.sessions.issueWithSessionKey(
       user.id,
-      app,
+      identity.appid,
       userAgent,
-      { ...profile },
-      outcome.sealedSessionKey,
+      user.snapshot,
+      wechatLogin.sealedSessionKey,
     );
     return {
       token: issued.token,
       tokenType: 'Bearer',
       expiresAt: new Date(issued.expiresAt).toISOString(),
-      user: profile,
+      user: user.snapshot,
     };
   }
 
-  private async exchangeCode(appid: string, code: string): Promise<ExchangeOutcome> {
-    try {
-      return await this.exchange.exchange(appid, code);
-    } catch (error) {
-      return ledgerUnavailable(error);
+  private exchangeFailure(error: unknown): unknown {
+    if (!(error instanceof WechatApiError)) return ledgerFailure(error);
+    const { kind, errcode, rid, api } = error;
+    if (kind === 'MISCONFIGURED' || kind === 'MALFORMED' || kind === 'TOKEN_INVALID') {
+      // Our side or WeChat's is broken, not the user's: worth an operator's attention.
+      this.logger.error(`login failed upstream: ${api} ${kind} errcode=${errcode ?? '-'} rid=${rid ?? '-'}`);
     }
+    return wechatErrorToHttp(error);
   }
 
-  private async upsertUser(appid: string, openid: string, unionid: string | undefined): Promise<User> {
+  private async findOrCreateUser(identity: WechatIdentity): Promise<AuthUser> {
     try {
-      return await this.users.upsertLogin(appid, openid, unionid);
+      return await this.users.findOrCreate(identity);
     } catch (error) {
       this.logger.error(`user upsert failed: ${errorMessage(error)}`);
       throw databaseUnavailable();
@@ -88,7 +83,10 @@ export class AuthService {
 }
 
 /** The code ledger lives in the session store: no ledger, no safe single-flight, so no login. */
+function ledgerFailure(error: unknown): unknown {
+  return error instanceof SessionStoreUnavailableError ? sessionStoreUnavailable() : error;
+}
+
 function ledgerUnavailable(error: unknown): never {
-  if (error instanceof SessionStoreUnavailableError) throw sessionStoreUnavailable();
-  throw error;
+  throw ledgerFailure(error);
 }

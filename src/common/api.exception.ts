@@ -1,16 +1,19 @@
 import { HttpException } from '@nestjs/common';
 
-/** Body of every error response. @publicApi */
+/** Body of every error response (the one declaration; Swagger's ErrorResponseDto mirrors it). @publicApi */
 export interface ErrorResponseBody {
   statusCode: number;
-  /** Stable, machine-readable; clients branch on this, never on `message`. */
+  /** Stable, machine-readable (see `ERROR_CATALOGUE`); clients branch on this, never on `message`. */
   code: string;
   message: string;
+  /** Also sent as X-Request-Id; set by our error filter (absent under Nest's default filter). */
+  requestId?: string;
 }
 
 /**
  * An HTTP error with a stable `code` and the headers the client needs (WWW-Authenticate,
- * Retry-After). Its body is {@link ErrorResponseBody} even under Nest's default exception filter,
+ * Retry-After). Our own errors are built with `apiError(code)` (error-catalogue.ts), which takes the
+ * status from the catalogue. Its body is {@link ErrorResponseBody} even under Nest's default exception filter,
  * so services importing the auth module get the same shape.
  * @publicApi
  */

@@ -1,36 +1,21 @@
 import {
   Catch,
   HttpException,
-  HttpStatus,
   Logger,
   NotFoundException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
 import { applyErrorHeaders, type ErrorResponseBody } from './api.exception.js';
+import { ERROR_CATALOGUE, isErrorCode, STATUS_FALLBACK_CODES, type ErrorCode } from './error-catalogue.js';
 import type { RouteMethods } from './route-methods.js';
 
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE_ENTITY',
-  429: 'TOO_MANY_REQUESTS',
-  503: 'SERVICE_UNAVAILABLE',
-};
+/** The code of an error that carries none of ours (framework, Fastify), by status; from the catalogue. */
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = Object.fromEntries(
+  STATUS_FALLBACK_CODES.map((code) => [ERROR_CATALOGUE[code].status, code]),
+);
 
-/** Fastify's own client-error codes (body parsing), mapped to ours. */
-const CODE_BY_FASTIFY_CODE: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-};
+const codeForStatus = (status: number): string => CODE_BY_STATUS[status] ?? `HTTP_${status}`;
 
 interface HttpRequest {
   id?: string;
@@ -46,9 +31,6 @@ interface HttpReply {
   send(body: unknown): void;
 }
 
-/** Every error response: `{ statusCode, code, message, requestId }`. */
-export type ErrorResponse = ErrorResponseBody & { requestId?: string };
-
 /**
  * Renders every error the same way. HTTP exceptions keep their status (and our `code` when they
  * carry one); Fastify's client errors (bad JSON, too large, wrong media type) keep theirs; a known
@@ -59,13 +41,23 @@ export type ErrorResponse = ErrorResponseBody & { requestId?: string };
 export class ErrorResponseFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly routes?: RouteMethods) {}
+  private readonly reported = new Set<string>();
+
+  /**
+   * @param checkCodes warn (once per code) about a code missing from the catalogue or sent with another
+   *   status than the catalogue's: a development aid, off in production.
+   */
+  constructor(
+    private readonly routes?: RouteMethods,
+    private readonly checkCodes = process.env.NODE_ENV !== 'production',
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<HttpRequest>();
     const reply = http.getResponse<HttpReply>();
-    const body = { ...this.toBody(exception, request, reply), requestId: request.id };
+    const body: ErrorResponseBody = { ...this.toBody(exception, request, reply), requestId: request.id };
+    if (this.checkCodes) this.check(body);
     applyErrorHeaders(reply, exception);
     reply.status(body.statusCode).send(body);
   }
@@ -76,7 +68,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
       if (allowed.length > 0) {
         reply.header('Allow', allowed.join(', '));
         return {
-          statusCode: 405,
+          statusCode: ERROR_CATALOGUE.METHOD_NOT_ALLOWED.status,
           code: 'METHOD_NOT_ALLOWED',
           message: `${request.method} is not allowed here`,
         };
@@ -93,21 +85,37 @@ export class ErrorResponseFilter implements ExceptionFilter {
         typeof response === 'string'
           ? response
           : String((response as { message?: unknown }).message ?? exception.message);
-      return { statusCode, code: CODE_BY_STATUS[statusCode] ?? `HTTP_${statusCode}`, message };
+      return { statusCode, code: codeForStatus(statusCode), message };
     }
+    // Fastify's client errors (FST_ERR_CTP_*: bad JSON, too large, wrong media type). Nest's adapter
+    // already turns them into HttpExceptions; this keeps the same answer if one arrives unwrapped.
     const fastifyError = exception as { code?: string; statusCode?: number; message?: string };
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500 && fastifyError.code) {
       const statusCode = fastifyError.statusCode;
-      const code = CODE_BY_FASTIFY_CODE[fastifyError.code] ?? CODE_BY_STATUS[statusCode] ?? 'BAD_REQUEST';
-      return { statusCode, code, message: String(fastifyError.message ?? 'Bad request') };
+      return {
+        statusCode,
+        code: codeForStatus(statusCode),
+        message: String(fastifyError.message ?? 'Bad request'),
+      };
     }
     // The stack only, not the error object: a driver error's own fields can quote SQL parameters.
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
     (request.log ?? this.logger).error(detail);
     return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      statusCode: ERROR_CATALOGUE.INTERNAL_ERROR.status,
       code: 'INTERNAL_ERROR',
       message: 'Internal server error',
     };
+  }
+
+  private check({ statusCode, code }: ErrorResponseBody): void {
+    const expected = isErrorCode(code) ? ERROR_CATALOGUE[code].status : undefined;
+    if (expected === statusCode || this.reported.has(code)) return;
+    this.reported.add(code);
+    this.logger.warn(
+      expected === undefined
+        ? `error code ${code} (status ${statusCode}) is not in ERROR_CATALOGUE (src/common/error-catalogue.ts)`
+        : `error code ${code} sent with status ${statusCode}; ERROR_CATALOGUE says ${expected}`,
+    );
   }
 }

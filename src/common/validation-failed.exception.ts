@@ -1,10 +1,11 @@
 import type { ValidationError } from 'class-validator';
-import { ApiException } from './api.exception.js';
+import type { ApiException } from './api.exception.js';
+import { apiError } from './error-catalogue.js';
 
 /** 400 `VALIDATION_FAILED` listing every problem, for body validation (ValidBody) and hand-run validation. */
 export function validationFailed(errors: ValidationError[]): ApiException {
   const messages = flatten(errors);
-  return new ApiException(400, 'VALIDATION_FAILED', messages.join('; ') || 'Invalid request');
+  return apiError('VALIDATION_FAILED', messages.join('; ') || 'Invalid request');
 }
 
 function flatten(errors: ValidationError[], parent = ''): string[] {

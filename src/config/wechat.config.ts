@@ -1,5 +1,4 @@
 import { registerAs } from '@nestjs/config';
-import { DEFAULT_SIMULATOR_APP } from '../wechat-simulator/wechat-simulator.options.js';
 import { validateEnv } from './env.validation.js';
 
 export interface WechatAppCredentials {
@@ -18,6 +17,16 @@ export interface WechatConfig {
 
 export const WECHAT_API_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
 
+/**
+ * The mini program development mode serves: main.ts registers it with the built-in simulator it
+ * starts. The simulator's own default app (DEFAULT_SIMULATOR_APP), so that tools minting codes for
+ * it (`npm run demo`, the README's curl) work against `npm start`; not a real app, the secret is fake.
+ */
+export const DEVELOPMENT_WECHAT_APP: Readonly<WechatAppCredentials> = Object.freeze({
+  appid: 'wx0123456789abcdef',
+  secret: '5e3f0c1a9b7d2e4f6a8c0b1d3e5f7a9c',
+});
+
 export const wechatConfig = registerAs('wechat', (): WechatConfig => {
   const env = validateEnv(process.env);
   const appids = env.WECHAT_APPID?.split(',') ?? [];
@@ -27,7 +36,7 @@ export const wechatConfig = registerAs('wechat', (): WechatConfig => {
   if (appids.length === 0) {
     // Development without credentials: main.ts starts the built-in simulator on this port first.
     // Production never gets here (env.validation.ts refuses a missing WECHAT_APPID).
-    const { appid, secret } = DEFAULT_SIMULATOR_APP;
+    const { appid, secret } = DEVELOPMENT_WECHAT_APP;
     const baseUrl = env.WECHAT_API_BASE_URL ?? `http://127.0.0.1:${simulatorPort}`;
     return { apps: [{ appid, secret }], baseUrl, timeoutMs, useSimulator: true, simulatorPort };
   }

@@ -1,10 +1,10 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config.js';
+import { userMigrations } from '../user/migrations/index.js';
 import { User } from '../user/user.entity.js';
-import { CreateUsers1763700000000 } from './migrations/1763700000000-CreateUsers.js';
 
 export const ENTITIES = [User];
-export const MIGRATIONS = [CreateUsers1763700000000];
+export const MIGRATIONS = userMigrations();
 
 /**
  * The one place TypeORM options are built, shared by the app and by ormconfig.ts (the migration CLI),
@@ -12,8 +12,15 @@ export const MIGRATIONS = [CreateUsers1763700000000];
  */
 export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   if (config.kind === 'sqlite') {
-    // Development only: the schema follows the entities; MySQL uses migrations instead.
-    return { type: 'better-sqlite3', database: config.path, entities: ENTITIES, synchronize: true };
+    // Development only, single process: the same migrations as MySQL, run when the file opens.
+    return {
+      type: 'better-sqlite3',
+      database: config.path,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: true,
+      synchronize: false,
+    };
   }
   return {
     type: 'mysql',

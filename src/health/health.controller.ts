@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ErrorResponseDto, Public } from '../auth/index.js';
+import { Public } from '../auth/index.js';
+import { ErrorResponseDto } from '../auth/openapi/index.js';
 import { ApiException } from '../common/api.exception.js';
 import { ShutdownState } from '../lifecycle/shutdown.state.js';
 import { RedisHealthIndicator } from './redis.health.js';

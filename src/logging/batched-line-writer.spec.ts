@@ -1,3 +1,4 @@
+import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { jest } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { captureLogLines } from '../../test/support/log-capture.js';
 import { createRootLogger } from './root-logger.js';
 import { lazyChildLogger } from './lazy-request-logger.js';

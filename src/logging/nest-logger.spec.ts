@@ -1,3 +1,4 @@
+import { describe, expect, test } from '@jest/globals';
 import { captureLogLines } from '../../test/support/log-capture.js';
 import { createRootLogger } from './root-logger.js';
 import { NestPinoLogger } from './nest-logger.js';

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Param, Res, StreamableFile } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiException, ErrorResponseDto, Public } from '../auth/index.js';
+import { Public } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
+import { ApiErrorCodes } from './profile-api.decorators.js';
+import { avatarNotFound } from './profile.errors.js';
 
 /** Exactly the names the avatar service writes: sha256 hex + extension (never its temp files). */
 const AVATAR_FILE = /^[0-9a-f]{64}\.(png|jpg|webp)$/;
@@ -14,8 +16,6 @@ const CONTENT_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jp
 interface HeaderReply {
   header(name: string, value: string | number): unknown;
 }
-
-const avatarNotFound = () => new ApiException(404, 'AVATAR_NOT_FOUND', 'No such avatar');
 
 /**
  * Serves stored avatars publicly: mini programs load them in `<image>`, which sends no token.
@@ -43,7 +43,7 @@ export class AvatarFilesController {
       Object.values(CONTENT_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
     ),
   })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: '`AVATAR_NOT_FOUND`' })
+  @ApiErrorCodes('AVATAR_NOT_FOUND')
   async file(
     @Param('file') file: string,
     @Res({ passthrough: true }) reply: HeaderReply,

@@ -4,13 +4,13 @@ import type { FastifyRequest } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiException, type CurrentUserContext } from '../auth/index.js';
+import type { CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
-import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import type { UserProfile } from '../user/user-profile.js';
 import { AVATAR_MAX_BYTES, AVATAR_UPLOAD_LIMITS, AVATAR_URL_PREFIX } from './avatar.constants.js';
 import { detectImageType } from './image-type.js';
 import { MultipartFileError, readFirstFile } from './multipart-file.js';
-import { avatarMissing, avatarTooLarge, avatarUnsupportedType } from './profile.errors.js';
+import { avatarMissing, avatarTooLarge, avatarUnsupportedType, badHostHeader } from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
 
 /** A Host header we are willing to put into a stored URL: a name or IP literal and an optional port. */
@@ -31,7 +31,7 @@ export class AvatarStorageService {
     @Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>,
   ) {}
 
-  async upload(caller: CurrentUserContext, request: FastifyRequest): Promise<UserProfileDto> {
+  async upload(caller: CurrentUserContext, request: FastifyRequest): Promise<UserProfile> {
     const bytes = await this.readFile(request);
     const type = detectImageType(bytes);
     if (!type) throw avatarUnsupportedType();
@@ -76,7 +76,7 @@ export class AvatarStorageService {
     if (this.config.publicBaseUrl) return this.config.publicBaseUrl;
     const host = request.host;
     if (typeof host !== 'string' || !HOST_HEADER.test(host)) {
-      throw new ApiException(400, 'BAD_REQUEST', 'The Host header is missing or malformed');
+      throw badHostHeader();
     }
     return `${request.protocol}://${host}`;
   }

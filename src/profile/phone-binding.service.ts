@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CurrentUserContext } from '../auth/index.js';
-import type { UserProfileDto } from '../user/dto/user-profile.dto.js';
+import type { UserProfile } from '../user/user-profile.js';
 import { WechatApiError } from '../wechat/wechat-api.error.js';
 import { WechatClient } from '../wechat/wechat.client.js';
 import { phoneCodeInvalid, upstreamError } from './profile.errors.js';
@@ -23,7 +23,7 @@ export class PhoneBindingService {
     private readonly wechat: WechatClient,
   ) {}
 
-  async bind(caller: CurrentUserContext, code: string): Promise<UserProfileDto> {
+  async bind(caller: CurrentUserContext, code: string): Promise<UserProfile> {
     // The openid binds the code to this user: WeChat refuses a code minted for anyone else (40029).
     const { openid } = await this.writer.load(caller);
     let phone;

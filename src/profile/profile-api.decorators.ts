@@ -1,11 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../auth/index.js';
+import { ErrorResponseDto } from '../auth/openapi/index.js';
+import { describeErrors, type ErrorCode } from '../common/error-catalogue.js';
 
 /**
- * Documents a route's error answers, one description (naming its `code`s) per status. Swagger appends
- * the description to one `@Authenticated()` already gave the same status (401, 503), so list only the
- * route's own codes here.
+ * Documents a route's error answers, one description (naming its `code`s) per status; build the
+ * descriptions with `describeErrors` (error-catalogue.ts). Swagger appends the description to one
+ * `@Authenticated()` already gave the same status (401, 503), so list only the route's own codes here.
  */
 export const ApiErrors = (errors: Record<number, string>) =>
   applyDecorators(
@@ -14,11 +15,11 @@ export const ApiErrors = (errors: Record<number, string>) =>
     ),
   );
 
-export const VALIDATION_ERRORS =
-  '`VALIDATION_FAILED` (bad or unknown body field, e.g. an `openid` or `userId`) or `QUERY_NOT_ALLOWED` ' +
-  '(any query parameter: identity comes from the session token)';
-export const QUERY_ERRORS = '`QUERY_NOT_ALLOWED`: this route takes no query parameters';
-export const USER_GONE = '`USER_NOT_FOUND`: the session outlived its user';
-export const DATABASE_DOWN = '`DATABASE_UNAVAILABLE`, with Retry-After';
-export const WECHAT_DOWN =
-  '`WECHAT_UNAVAILABLE` (WeChat busy, slow or unreachable) or `DATABASE_UNAVAILABLE`, with Retry-After';
+/** {@link ApiErrors} for `codes`, with their statuses and descriptions from the catalogue. */
+export const ApiErrorCodes = (...codes: ErrorCode[]) => ApiErrors(describeErrors(...codes));
+
+export const VALIDATION_ERRORS = describeErrors('VALIDATION_FAILED', 'QUERY_NOT_ALLOWED')[400];
+export const QUERY_ERRORS = describeErrors('QUERY_NOT_ALLOWED')[400];
+export const USER_GONE = describeErrors('USER_NOT_FOUND')[404];
+export const DATABASE_DOWN = describeErrors('DATABASE_UNAVAILABLE')[503];
+export const WECHAT_DOWN = describeErrors('WECHAT_UNAVAILABLE', 'DATABASE_UNAVAILABLE')[503];

@@ -1,7 +1,7 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { EntityNotFoundError } from 'typeorm';
 import { SessionService, type CurrentUserContext } from '../auth/index.js';
-import { mapUserProfile, type UserProfileDto } from '../user/dto/user-profile.dto.js';
+import { mapUserProfile, type UserProfile } from '../user/user-profile.js';
 import type { User } from '../user/user.entity.js';
 import { UsersService, type UserProfilePatch } from '../user/user.service.js';
 import { databaseUnavailable, userNotFound } from './profile.errors.js';
@@ -29,10 +29,10 @@ export class ProfileWriter {
   }
 
   /** Applies `patch` to the caller's row, refreshes every session's cached profile, returns the profile. */
-  async apply(caller: CurrentUserContext, patch: UserProfilePatch): Promise<UserProfileDto> {
+  async apply(caller: CurrentUserContext, patch: UserProfilePatch): Promise<UserProfile> {
     const user = await this.database('update', () => this.users.updateProfile(caller.userId, patch));
     const profile = mapUserProfile(user);
-    await this.sessions.updateCachedProfile(caller.appid, caller.userId, { ...profile });
+    await this.sessions.updateSnapshot(caller.appid, caller.userId, profile);
     return profile;
   }
 

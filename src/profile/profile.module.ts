@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { UserModule } from '../user/user.module.js';
 import { AvatarFilesController } from './avatar-files.controller.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';
@@ -13,11 +12,10 @@ import { UsersController } from './users.controller.js';
 
 /**
  * The caller's own user: profile, avatar upload, phone number, open-data decryption, session_key check.
- * Needs the (global) WechatClient and the auth module's SessionService; reaches auth only through
- * `auth/index.ts`.
+ * Needs the (global) WechatClient, UsersService and the auth module's SessionService; reaches auth
+ * only through `auth/index.ts`.
  */
 @Module({
-  imports: [UserModule],
   controllers: [UsersController, SessionKeyController, AvatarFilesController],
   providers: [
     ProfileWriter,

@@ -10,8 +10,8 @@ import {
   type CurrentUserContext,
 } from '../auth/index.js';
 import { ValidBody } from '../common/validated-body.decorator.js';
-import { UserProfileDto } from '../user/dto/user-profile.dto.js';
-import { USER_PROFILE_RESPONSE } from '../user/dto/user-profile.schema.js';
+import { UserProfileDto } from './dto/user-profile.dto.js';
+import { USER_PROFILE_RESPONSE } from './dto/user-profile.schema.js';
 import { AVATAR_MAX_BYTES } from './avatar.constants.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
 import { BindPhoneDto } from './dto/bind-phone.dto.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { applyErrorHeaders, ApiException } from '../common/api.exception.js';
-import { sessionOf } from '../auth/decorators/current-user.decorator.js';
+import { applyErrorHeaders } from '../common/api.exception.js';
+import { apiError } from '../common/error-catalogue.js';
+import { sessionOf } from '../auth/index.js';
 import { rateLimitConfig, type RateLimitConfig } from '../config/rate-limit.config.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
@@ -32,7 +33,7 @@ export class RateLimitGuard implements CanActivate {
     if (!budget) return true;
     const { count, resetInMs } = await this.store.hit(budget.key, MINUTE_MS);
     if (count <= budget.limit) return true;
-    const error = new ApiException(429, 'RATE_LIMITED', 'Too many requests; retry later', {
+    const error = apiError('RATE_LIMITED', 'Too many requests; retry later', {
       'Retry-After': String(Math.max(1, Math.ceil(resetInMs / 1000))),
     });
     applyErrorHeaders(http.getResponse(), error);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import { withDeadline } from '../auth/session/deadline.js';
+import { withDeadline } from '../redis/deadline.js';
 import { errorMessage } from '../common/error-message.js';
 
 /** The state of one fixed-window counter after a hit. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorResponseBody } from '../common/api.exception.js';
+import { ERROR_CATALOGUE } from '../common/error-catalogue.js';
 import type { RateLimitStore } from './rate-limit.store.js';
 
 const WINDOW_MS = 60_000;
@@ -42,14 +43,16 @@ export class TokenGuessingLimiter {
   }
 
   private refuse(request: FastifyRequest, reply: FastifyReply, until: number): void {
-    const body: ErrorResponseBody & { requestId: string } = {
-      statusCode: 429,
+    // Sent from a Fastify hook, before Nest: the body is built here, in the filter's shape.
+    const { status } = ERROR_CATALOGUE.RATE_LIMITED;
+    const body: ErrorResponseBody = {
+      statusCode: status,
       code: 'RATE_LIMITED',
       message: 'Too many invalid session tokens from this address; retry later',
       requestId: request.id,
     };
     void reply
-      .code(429)
+      .code(status)
       .header('retry-after', String(Math.max(1, Math.ceil((until - Date.now()) / 1000))))
       .send(body);
   }

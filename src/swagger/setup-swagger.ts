@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { BEARER_SCHEME } from '../auth/index.js';
+import { documentAuthApi } from '../auth/openapi/index.js';
+import { UserProfileDto } from '../profile/dto/user-profile.dto.js';
 import type { AllConfig } from '../config/config.type.js';
 import { serveSwaggerUi } from './swagger-ui.js';
 
@@ -24,6 +26,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       BEARER_SCHEME,
     )
     .build();
+  documentAuthApi(app, { userSnapshot: UserProfileDto });
   return SwaggerModule.createDocument(app, config);
 }
 

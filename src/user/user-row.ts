@@ -1,10 +1,10 @@
-import { User } from './user.entity.js';
+import type { User } from './user.entity.js';
 
-/** Columns of `users` in entity order, for hand-written SQL on the login hot path. */
+/** Columns of the users table in entity order, for hand-written SQL on the login hot path. */
 export const USER_COLUMNS =
   'id, appid, openid, unionid, nickname, avatar_url, gender, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
 
-/** A raw `users` row (mysql2 returns DATETIME as Date, TINYINT as number). */
+/** A raw users row (mysql2 returns DATETIME as Date, TINYINT as number). */
 export interface UserRow {
   id: number;
   appid: string;
@@ -22,7 +22,7 @@ export interface UserRow {
 }
 
 export function userFromRow(row: UserRow): User {
-  return Object.assign(new User(), {
+  return {
     id: Number(row.id),
     appid: row.appid,
     openid: row.openid,
@@ -36,5 +36,5 @@ export function userFromRow(row: UserRow): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
-  });
+  };
 }

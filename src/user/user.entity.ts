@@ -1,15 +1,22 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/** The table the users live in unless `UserModule.forRoot({ tableName })` says otherwise. @publicApi */
+export const DEFAULT_USERS_TABLE = 'users';
+
+/** A table name we put into SQL unquoted-safe: letters, digits, underscores. */
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 /**
- * A mini-program user, one row per (appid, openid).
+ * The columns of a mini-program user, one row per (appid, openid). Entities for a table name extend
+ * this class (see {@link userEntity}); it is not an entity itself.
  *
- * The MySQL schema (utf8mb4 text, binary collation on identifiers) is owned by the migrations in
- * src/database/migrations; this entity stays dialect-neutral so the embedded SQLite default can be
- * synchronised from it. session_key is never stored here.
+ * The schema (utf8mb4 text, binary collation on identifiers) is owned by the migrations
+ * (migrations/), never by TypeORM's `synchronize`: the entities say `synchronize: false`, so a host
+ * app that synchronises its own entities can neither alter this table nor create it with a
+ * case-insensitive openid. session_key is never stored here.
+ * @publicApi
  */
-@Entity({ name: 'users' })
-@Index('uq_users_appid_openid', ['appid', 'openid'], { unique: true })
-export class User {
+export abstract class UserColumns {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })
   id!: number;
 
@@ -19,7 +26,6 @@ export class User {
   @Column({ type: 'varchar', length: 64 })
   openid!: string;
 
-  @Index('ix_users_unionid')
   @Column({ type: 'varchar', length: 64, nullable: true })
   unionid!: string | null;
 
@@ -50,4 +56,43 @@ export class User {
 
   @Column({ name: 'last_login_at', type: 'datetime', precision: 3, nullable: true })
   lastLoginAt!: Date | null;
+}
+
+/** The user entity on the default `users` table. @publicApi */
+@Entity({ name: DEFAULT_USERS_TABLE, synchronize: false })
+@Index('uq_users_appid_openid', ['appid', 'openid'], { unique: true })
+@Index('ix_users_unionid', ['unionid'])
+export class User extends UserColumns {}
+
+/** A user entity class, on any table. @publicApi */
+export type UserEntity = new () => User;
+
+const entities = new Map<string, UserEntity>([[DEFAULT_USERS_TABLE, User]]);
+
+/**
+ * The entity class for users kept in `tableName` (one class per name, so TypeORM and
+ * `UserModule.forRoot({ tableName })` see the same one). List it in your DataSource's `entities`.
+ * @publicApi
+ */
+export function userEntity(tableName: string = DEFAULT_USERS_TABLE): UserEntity {
+  let entity = entities.get(tableName);
+  if (!entity) {
+    assertTableName(tableName);
+    @Entity({ name: tableName, synchronize: false })
+    @Index(`uq_${tableName}_appid_openid`, ['appid', 'openid'], { unique: true })
+    @Index(`ix_${tableName}_unionid`, ['unionid'])
+    class UserOnCustomTable extends UserColumns {}
+    entity = UserOnCustomTable;
+    entities.set(tableName, entity);
+  }
+  return entity;
+}
+
+/** Throws unless `tableName` is a plain SQL identifier (it is written into hand-made SQL). @internal */
+export function assertTableName(tableName: string): void {
+  if (!TABLE_NAME.test(tableName)) {
+    throw new Error(
+      `weapp-auth: users table name ${JSON.stringify(tableName)} must be letters, digits and underscores`,
+    );
+  }
 }

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import type { OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { LoginUpsertBatcher, type LoginWrite } from './login-upsert.batcher.js';
-import { User } from './user.entity.js';
+import { mapUserProfile, type UserProfile } from './user-profile.js';
+import type { User } from './user.entity.js';
 import { USER_COLUMNS, userFromRow, type UserRow } from './user-row.js';
+import { verifyUsersTable } from './users-table.check.js';
 
 export type UserProfilePatch = Partial<
   Pick<
@@ -18,23 +19,58 @@ const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
 const MAX_UPSERT_ATTEMPTS = 4;
 
 /** `INSERT … VALUES <rows> ON DUPLICATE KEY UPDATE …`: rows of (appid, openid, unionid, last_login_at). */
-const upsertLoginSql = (rowCount: number): string =>
-  'INSERT INTO users (appid, openid, unionid, last_login_at) VALUES ' +
+const upsertLoginSql = (table: string, rowCount: number): string =>
+  `INSERT INTO \`${table}\` (appid, openid, unionid, last_login_at) VALUES ` +
   Array.from({ length: rowCount }, () => '(?, ?, ?, ?)').join(', ') +
   ' ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), last_login_at = VALUES(last_login_at)';
-/** MySQL: LAST_INSERT_ID(id) makes insertId the existing row's id when the key already existed. */
-const UPSERT_ONE_LOGIN_MYSQL = `${upsertLoginSql(1)}, id = LAST_INSERT_ID(id)`;
 
-@Injectable()
-export class UsersService {
+/** A WeChat login as the auth module's users port hands it over. */
+export interface WechatLoginIdentity {
+  appid: string;
+  openid: string;
+  unionid?: string;
+}
+
+/**
+ * The users of a mini program on TypeORM (MySQL/MariaDB, or SQLite for development), and the auth
+ * module's users port: pass it as `AuthModuleOptions.users`. Built by `UserModule.forRoot()`, which
+ * picks the table; on start-up it checks that the table exists and that its identifiers compare
+ * case-sensitively, and refuses to start otherwise.
+ * @publicApi
+ */
+export class UsersService implements OnApplicationBootstrap {
   private dialectPromise?: Promise<'mariadb' | 'mysql' | 'sqlite'>;
   /** MariaDB only: concurrent logins share one `INSERT … RETURNING` statement. */
   private readonly loginBatch = new LoginUpsertBatcher(
     (writes) => this.upsertRows(writes),
     (error) => isRowError(error),
   );
+  private readonly table: string;
+  /** MySQL: LAST_INSERT_ID(id) makes insertId the existing row's id when the key already existed. */
+  private readonly upsertOneLoginMysql: string;
 
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(private readonly users: Repository<User>) {
+    this.table = users.metadata.tableName;
+    this.upsertOneLoginMysql = `${upsertLoginSql(this.table, 1)}, id = LAST_INSERT_ID(id)`;
+  }
+
+  /** Refuses to start on a missing table or a case-insensitive openid, rather than failing logins later. */
+  async onApplicationBootstrap(): Promise<void> {
+    await verifyUsersTable(this.users.manager.connection, this.table);
+  }
+
+  /**
+   * The auth module's users port: the user for this WeChat identity, created on first login, with
+   * its public profile as the session's snapshot.
+   */
+  async findOrCreate({
+    appid,
+    openid,
+    unionid,
+  }: WechatLoginIdentity): Promise<{ id: number; snapshot: UserProfile }> {
+    const user = await this.upsertLogin(appid, openid, unionid);
+    return { id: user.id, snapshot: mapUserProfile(user) };
+  }
 
   /**
    * Creates the user on first login, otherwise records the login, and returns the row. Race-safe:
@@ -64,7 +100,7 @@ export class UsersService {
       await this.users
         .createQueryBuilder()
         .insert()
-        .into(User)
+        .into(this.users.target)
         .values({ appid, openid, unionid, lastLoginAt: now })
         .orUpdate(unionid ? ['unionid', 'last_login_at'] : ['last_login_at'], ['appid', 'openid'])
         .updateEntity(false)
@@ -74,10 +110,10 @@ export class UsersService {
     if (dialect === 'mariadb') {
       return userFromRow(await this.loginBatch.upsert({ appid, openid, unionid, at: now }));
     }
-    const result = (await this.users.query(UPSERT_ONE_LOGIN_MYSQL, [appid, openid, unionid, now])) as {
+    const result = (await this.users.query(this.upsertOneLoginMysql, [appid, openid, unionid, now])) as {
       insertId: number;
     };
-    const [row] = (await this.users.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [
+    const [row] = (await this.users.query(`SELECT ${USER_COLUMNS} FROM \`${this.table}\` WHERE id = ?`, [
       result.insertId,
     ])) as UserRow[];
     return userFromRow(row);
@@ -87,7 +123,7 @@ export class UsersService {
   private upsertRows(writes: readonly LoginWrite[]): Promise<UserRow[]> {
     const values: unknown[] = [];
     for (const { appid, openid, unionid, at } of writes) values.push(appid, openid, unionid, at);
-    return this.users.query(`${upsertLoginSql(writes.length)} RETURNING ${USER_COLUMNS}`, values);
+    return this.users.query(`${upsertLoginSql(this.table, writes.length)} RETURNING ${USER_COLUMNS}`, values);
   }
 
   /** Which SQL this database speaks, asked once. */

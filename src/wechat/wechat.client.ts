@@ -86,6 +86,15 @@ export class WechatClient implements OnApplicationShutdown {
     return this.options.defaultAppid;
   }
 
+  /**
+   * The longest one `code2Session` call can take: it is a single attempt (never retried), bounded by
+   * `timeoutMs` from connect to the last byte. Callers waiting on another instance's exchange size
+   * their patience from this.
+   */
+  get code2SessionTimeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   /** Whether `appid` is one of the configured apps. */
   hasApp(appid: string): boolean {
     return this.options.apps.has(appid);

@@ -1,26 +1,13 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../dto/error-response.dto.js';
+import { SetMetadata } from '@nestjs/common';
+import { AUTHENTICATED_ROUTE_KEY } from '../auth.constants.js';
 
 /** Security scheme name in the OpenAPI document. @publicApi */
 export const BEARER_SCHEME = 'session';
 
 /**
- * Documents a guarded route: bearer security plus its 401/503 answers. The guard itself is global;
- * this only makes the contract visible in Swagger.
+ * Marks a guarded route for the OpenAPI document: `documentAuthApi()` (`weapp-auth/openapi`) gives
+ * every marked route the bearer scheme and its 401/503 answers. The guard itself is global (opt out
+ * with `@Public()`); this decorator only makes the contract visible.
  * @publicApi
  */
-export const Authenticated = () =>
-  applyDecorators(
-    ApiBearerAuth(BEARER_SCHEME),
-    ApiResponse({
-      status: 401,
-      type: ErrorResponseDto,
-      description: '`SESSION_INVALID` or `SESSION_EXPIRED`: run wx.login and log in again',
-    }),
-    ApiResponse({
-      status: 503,
-      type: ErrorResponseDto,
-      description: '`SESSION_STORE_UNAVAILABLE`: retry after `Retry-After` seconds',
-    }),
-  );
+export const Authenticated = () => SetMetadata(AUTHENTICATED_ROUTE_KEY, true);

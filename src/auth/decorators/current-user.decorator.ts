@@ -9,7 +9,7 @@ export interface CurrentUserContext {
   sessionId: string;
 }
 
-/** The authenticated request's session, or undefined on a public route. @internal */
+/** The authenticated request's session, or undefined on a public route (for guards and interceptors). @publicApi */
 export function sessionOf(request: unknown): AuthenticatedSession | undefined {
   return (request as Record<string, AuthenticatedSession | undefined>)[AUTH_SESSION_PROPERTY];
 }

@@ -1,13 +1,12 @@
-import { ApiException } from '../../common/api.exception.js';
-import { AuthErrorCode } from '../errors/auth.exception.js';
-import { LOGIN_APPID_PATTERN, LOGIN_CODE_PATTERN, type LoginRequestDto } from './login-request.dto.js';
+import { apiError } from '../../common/error-catalogue.js';
+import { LOGIN_APPID_PATTERN, LOGIN_CODE_PATTERN, type LoginRequest } from './login-request.js';
 
 /**
- * Validates the login body by hand. Same rules and messages as the decorators on LoginRequestDto
- * (which document them in Swagger), without class-transformer + class-validator on the login's hot
- * path. The strategy runs as a guard, before any pipe, so it has to validate itself anyway.
+ * Validates the login body by hand: without class-transformer + class-validator on the login's hot
+ * path (5–7 µs against 0.3 µs, bench/), and the strategy runs as a guard, before any pipe, so it
+ * has to validate itself anyway. The OpenAPI document states the same rules (openapi/auth-dtos.ts).
  */
-export function parseLoginRequest(body: unknown): LoginRequestDto {
+export function parseLoginRequest(body: unknown): LoginRequest {
   const problems: string[] = [];
   const fields =
     typeof body === 'object' && body !== null && !Array.isArray(body)
@@ -23,6 +22,6 @@ export function parseLoginRequest(body: unknown): LoginRequestDto {
   if (appid !== undefined && (typeof appid !== 'string' || !LOGIN_APPID_PATTERN.test(appid))) {
     problems.push('appid must be wx followed by 16 lowercase hex characters');
   }
-  if (problems.length > 0) throw new ApiException(400, AuthErrorCode.VALIDATION_FAILED, problems.join('; '));
+  if (problems.length > 0) throw apiError('VALIDATION_FAILED', problems.join('; '));
   return { code: code as string, appid: appid as string | undefined };
 }

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
-import { withDeadline } from '../session/deadline.js';
-import { RedisBatcher } from '../session/redis-batcher.js';
+import { withDeadline } from '../../redis/deadline.js';
+import type { RedisBatcher } from '../../redis/redis-batcher.js';
 
 export const LEDGER_PENDING = 'pending';
 
@@ -27,9 +27,10 @@ export class RedisLoginCodeLedger extends LoginCodeLedger {
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly prefix: string,
+    batcher: RedisBatcher,
   ) {
     super();
-    this.batch = RedisBatcher.for(redis);
+    this.batch = batcher;
   }
 
   claim(codeHash: string, ttlMs: number): Promise<boolean> {

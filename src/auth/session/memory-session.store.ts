@@ -1,4 +1,4 @@
-import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
+import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot } from './session.store.js';
 
 interface Expiring<T> {
   value: T;
@@ -43,10 +43,10 @@ export class MemorySessionStore extends SessionStore {
     return found;
   }
 
-  async updateProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void> {
+  async updateSnapshot(appid: string, userId: number, snapshot: UserSnapshot): Promise<void> {
     for (const { tokenHash } of await this.listForUser(appid, userId)) {
       const entry = this.sessions.get(tokenHash)!;
-      entry.value = { ...entry.value, profile };
+      entry.value = { ...entry.value, snapshot };
     }
   }
 

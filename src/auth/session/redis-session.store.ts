@@ -1,8 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
-import { withDeadline } from './deadline.js';
-import { RedisBatcher } from './redis-batcher.js';
-import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
+import { withDeadline } from '../../redis/deadline.js';
+import { RedisBatcher } from '../../redis/redis-batcher.js';
+import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot } from './session.store.js';
 
 const ADD_TO_INDEX = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -32,12 +32,14 @@ export class RedisSessionStore extends SessionStore {
   /** The hot commands (the guard's lookup, a login's writes), batched per event-loop turn. */
   private readonly batch: RedisBatcher;
 
+  /** `batcher`: share one with the other users of this client (the auth module passes its own). */
   constructor(
     private readonly redis: Redis | Cluster,
     private readonly prefix = 'wxauth:',
+    batcher: RedisBatcher = new RedisBatcher(redis),
   ) {
     super();
-    this.batch = RedisBatcher.for(redis);
+    this.batch = batcher;
   }
 
   async create(session: StoredSession, retainUntil: number): Promise<void> {
@@ -128,8 +130,8 @@ export class RedisSessionStore extends SessionStore {
     });
   }
 
-  async updateProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void> {
-    await this.run('update-profile', async () => {
+  async updateSnapshot(appid: string, userId: number, snapshot: UserSnapshot): Promise<void> {
+    await this.run('update-snapshot', async () => {
       const hashes = await this.redis.hvals(this.indexKey(appid, userId));
       await Promise.all(
         hashes.map(async (hash) => {
@@ -138,7 +140,7 @@ export class RedisSessionStore extends SessionStore {
           // XX + KEEPTTL: never resurrect a session revoked meanwhile, never move its expiry.
           await this.redis.set(
             this.sessionKey(hash),
-            JSON.stringify({ ...record, profile }),
+            JSON.stringify({ ...record, snapshot }),
             'KEEPTTL',
             'XX',
           );

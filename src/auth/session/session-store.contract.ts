@@ -37,7 +37,7 @@ export function describeSessionStoreContract(
           idleExpiresAt: now + 30_000,
           absoluteExpiresAt: now + 60_000,
           userAgent: 'contract',
-          profile: { id: userId, nickname: '😀' },
+          snapshot: { id: userId, nickname: '😀' },
           ...overrides,
         } satisfies SessionRecord,
       };
@@ -93,9 +93,9 @@ export function describeSessionStoreContract(
       const [a, b] = [newSession(userId), newSession(userId)];
       await store.create(a, far());
       await store.create(b, far());
-      await store.updateProfile(appid, userId, { id: userId, nickname: '新しい' });
-      expect((await store.find(a.tokenHash))?.profile).toEqual({ id: userId, nickname: '新しい' });
-      expect((await store.find(b.tokenHash))?.profile).toEqual({ id: userId, nickname: '新しい' });
+      await store.updateSnapshot(appid, userId, { id: userId, nickname: '新しい' });
+      expect((await store.find(a.tokenHash))?.snapshot).toEqual({ id: userId, nickname: '新しい' });
+      expect((await store.find(b.tokenHash))?.snapshot).toEqual({ id: userId, nickname: '新しい' });
     });
 
     test('keeps only the latest sealed session_key of a user', async () => {

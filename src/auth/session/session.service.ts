@@ -5,7 +5,7 @@ import { SessionStoreUnavailableError } from '../errors/session-store-unavailabl
 import { sessionExpired, sessionInvalid, sessionStoreUnavailable } from '../errors/auth.exception.js';
 import { SessionKeyCipher, sessionKeyOwner } from './session-key.cipher.js';
 import { generateSessionId, generateSessionToken, hashSessionToken } from './session-token.js';
-import { SessionStore, type SessionRecord, type StoredSession } from './session.store.js';
+import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot } from './session.store.js';
 import { errorMessage } from '../../common/error-message.js';
 
 /**
@@ -54,10 +54,10 @@ export class SessionService {
     userId: number,
     appid: string,
     userAgent: string | null,
-    profile: Record<string, unknown> | null = null,
+    snapshot: UserSnapshot | null = null,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const { token, record } = this.newSession(userId, appid, userAgent, profile, now);
+    const { token, record } = this.newSession(userId, appid, userAgent, snapshot, now);
     await this.guard(() =>
       this.store.create({ tokenHash: hashSessionToken(token), record }, retainUntil(record)),
     );
@@ -72,11 +72,11 @@ export class SessionService {
     userId: number,
     appid: string,
     userAgent: string | null,
-    profile: Record<string, unknown> | null,
+    snapshot: UserSnapshot | null,
     sealedSessionKey: string,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const { token, record } = this.newSession(userId, appid, userAgent, profile, now);
+    const { token, record } = this.newSession(userId, appid, userAgent, snapshot, now);
     await this.guard(() =>
       this.store.createWithSessionKey({ tokenHash: hashSessionToken(token), record }, retainUntil(record), {
         sealed: sealedSessionKey,
@@ -90,7 +90,7 @@ export class SessionService {
     userId: number,
     appid: string,
     userAgent: string | null,
-    profile: Record<string, unknown> | null,
+    snapshot: UserSnapshot | null,
     now: number,
   ): { token: string; record: SessionRecord } {
     return {
@@ -104,7 +104,7 @@ export class SessionService {
         idleExpiresAt: now + this.idleMs,
         absoluteExpiresAt: now + this.absoluteMs,
         userAgent: userAgent?.slice(0, 256) ?? null,
-        profile,
+        snapshot,
       },
     };
   }
@@ -160,9 +160,9 @@ export class SessionService {
     if (record) await this.revoke(record.appid, record.userId, record.id);
   }
 
-  /** Refreshes the profile cached in all of a user's sessions; call after changing the user row. */
-  updateCachedProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void> {
-    return this.guard(() => this.store.updateProfile(appid, userId, profile));
+  /** Replaces the user snapshot in all of a user's sessions; call after changing what it mirrors. */
+  updateSnapshot(appid: string, userId: number, snapshot: UserSnapshot): Promise<void> {
+    return this.guard(() => this.store.updateSnapshot(appid, userId, snapshot));
   }
 
   /** Replaces the user's stored session_key with the latest one from WeChat, already sealed. */

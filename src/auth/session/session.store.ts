@@ -16,11 +16,15 @@ export interface SessionRecord {
   absoluteExpiresAt: number;
   userAgent: string | null;
   /**
-   * The user's public profile as of login or their last profile change, so guarded routes such as
-   * `GET /users/me` answer from this one record without touching the database.
+   * What the host app wants at hand on every guarded request without a database query (for this
+   * service: the user's public profile), as the users port returned it at login or as the app last
+   * refreshed it. Opaque to the auth module.
    */
-  profile: Record<string, unknown> | null;
+  snapshot: UserSnapshot | null;
 }
+
+/** A JSON-serialisable object the host app defines; the auth module only stores and returns it. @publicApi */
+export type UserSnapshot = Record<string, unknown>;
 
 /** A session record together with the hash it is stored under. @publicApi */
 export interface StoredSession {
@@ -58,8 +62,8 @@ export abstract class SessionStore {
   /** Deletes every session of a user; returns how many there were. */
   abstract revokeAll(appid: string, userId: number): Promise<number>;
 
-  /** Replaces the cached profile in every live session of a user (after the user changed it). */
-  abstract updateProfile(appid: string, userId: number, profile: Record<string, unknown>): Promise<void>;
+  /** Replaces the user snapshot in every live session of a user (after the app changed the user). */
+  abstract updateSnapshot(appid: string, userId: number, snapshot: UserSnapshot): Promise<void>;
 
   /** Stores the (already encrypted) latest session_key of a user, replacing the previous one. */
   abstract saveSessionKey(

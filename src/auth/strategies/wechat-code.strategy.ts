@@ -4,16 +4,16 @@ import { Strategy } from 'passport-custom';
 import { WECHAT_CODE_STRATEGY } from '../auth.constants.js';
 import { AuthService } from '../auth.service.js';
 import { parseLoginRequest } from '../dto/parse-login-request.js';
-import type { LoginResponseDto } from '../dto/login-response.dto.js';
+import type { WechatLogin } from '../login/code-exchange.service.js';
 
 interface LoginRequest {
   body?: unknown;
-  headers: Record<string, string | string[] | undefined>;
 }
 
 /**
- * Passport strategy behind `POST /auth/login`: validates the body (guards run before pipes, so the
- * global ValidationPipe has not seen it yet) and performs the login. Its result becomes `req.user`.
+ * Passport strategy behind `POST /auth/login`: authenticates the login code. It validates the body
+ * (guards run before pipes, so the global ValidationPipe has not seen it yet) and exchanges the code
+ * with WeChat; the identity it returns becomes `req.user`, from which the controller issues the session.
  * @internal
  */
 @Injectable()
@@ -22,9 +22,8 @@ export class WechatCodeStrategy extends PassportStrategy(Strategy, WECHAT_CODE_S
     super();
   }
 
-  async validate(request: LoginRequest): Promise<LoginResponseDto> {
-    const body = parseLoginRequest(request.body);
-    const userAgent = request.headers['user-agent'];
-    return this.auth.login(body.code, body.appid, typeof userAgent === 'string' ? userAgent : null);
+  validate(request: LoginRequest): Promise<WechatLogin> {
+    const { code, appid } = parseLoginRequest(request.body);
+    return this.auth.exchangeCode(code, appid);
   }
 }

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { User } from '../user.entity.js';
+import type { UserProfile } from '../../user/user-profile.js';
 
-/** What a client may see of a user. Never openid, unionid or anything about session_key. */
-export class UserProfileDto {
+/** The OpenAPI schema of a {@link UserProfile}: what a client may see of a user. */
+export class UserProfileDto implements UserProfile {
   @ApiProperty({ example: 42 })
   id!: number;
 
@@ -23,16 +23,4 @@ export class UserProfileDto {
 
   @ApiProperty({ example: '2026-11-21T06:00:00.000Z' })
   createdAt!: string;
-}
-
-export function mapUserProfile(user: User): UserProfileDto {
-  return {
-    id: user.id,
-    nickname: user.nickname,
-    avatarUrl: user.avatarUrl,
-    gender: user.gender,
-    phoneNumber: user.phoneNumber,
-    countryCode: user.countryCode,
-    createdAt: new Date(user.createdAt).toISOString(),
-  };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { testRedisPrefix, testRedisUrl, unreachableRedis } from '../../../test/support/test-services.js';
+import { testRedisPrefix, testRedisUrl, unreachableRedis } from '../../test/support/test-services.js';
 import { RedisBatcher } from './redis-batcher.js';
 
 // The real Redis; the client is wrapped only to count which commands it was asked to send.
@@ -25,7 +25,7 @@ afterAll(() => redis.disconnect());
 
 describe('RedisBatcher', () => {
   test('GETs issued together leave as MGETs of at most 128 keys, and each caller gets its own value', async () => {
-    const batcher = RedisBatcher.for(counted);
+    const batcher = new RedisBatcher(counted);
     sent.length = 0;
     const keys = Array.from({ length: 300 }, (_, i) =>
       i % 7 === 0 ? `${prefix}missing${i}` : `${prefix}k${i}`,
@@ -36,7 +36,7 @@ describe('RedisBatcher', () => {
   });
 
   test('a lone GET stays a GET; later ones form a new batch', async () => {
-    const batcher = RedisBatcher.for(counted);
+    const batcher = new RedisBatcher(counted);
     sent.length = 0;
     expect(await batcher.get(`${prefix}k1`)).toBe('value 1 😀');
     expect(await Promise.all([batcher.get(`${prefix}k2`), batcher.get(`${prefix}k3`)])).toEqual([
@@ -47,7 +47,7 @@ describe('RedisBatcher', () => {
   });
 
   test('other commands of one turn share a pipeline; each caller gets its own reply or error', async () => {
-    const batcher = RedisBatcher.for(counted);
+    const batcher = new RedisBatcher(counted);
     sent.length = 0;
     const key = `${prefix}claim`;
     const results = await Promise.allSettled([
@@ -65,7 +65,7 @@ describe('RedisBatcher', () => {
 
   test('a failed MGET rejects every caller of that batch', async () => {
     const offline = unreachableRedis();
-    const batcher = RedisBatcher.for(offline);
+    const batcher = new RedisBatcher(offline);
     const results = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
     expect(results.map(({ status }) => status)).toEqual(['rejected', 'rejected']);
     offline.disconnect();

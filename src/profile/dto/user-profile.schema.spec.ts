@@ -1,6 +1,7 @@
-import { mapUserProfile } from './user-profile.dto.js';
+import { describe, expect, test } from '@jest/globals';
+import { mapUserProfile } from '../../user/user-profile.js';
+import type { User } from '../../user/user.entity.js';
 import { USER_PROFILE_SCHEMA } from './user-profile.schema.js';
-import type { User } from '../user.entity.js';
 
 describe('USER_PROFILE_SCHEMA', () => {
   test('lists exactly the fields mapUserProfile produces, so the serialiser neither drops nor adds one', () => {

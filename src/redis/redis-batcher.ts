@@ -11,8 +11,6 @@ interface Pending<T> {
 type PendingGet = Pending<string | null> & { key: string };
 type PendingCall = Pending<unknown> & { command: string; args: (string | number)[] };
 
-const batchers = new WeakMap<Redis | Cluster, RedisBatcher>();
-
 /**
  * Commands issued while the event loop handles one batch of sockets leave together at the end of that
  * loop iteration (setImmediate): GETs as one MGET, anything else as one pipeline. Every request still
@@ -22,6 +20,10 @@ const batchers = new WeakMap<Redis | Cluster, RedisBatcher>();
  * ioredis' own auto-pipelining batches too, but holds the next batch until the previous one's replies
  * are in: measured here, that convoy cost throughput and put the p99 at ~35 ms instead of ~7.
  * On Redis Cluster, where a batch would have to stay within one slot, commands go out one by one.
+ *
+ * One instance per Redis client, built by whoever owns the client and handed to every component that
+ * should share its batches (the auth module gives one to its session store and its login ledger).
+ * @publicApi
  */
 export class RedisBatcher {
   private gets: PendingGet[] = [];
@@ -29,14 +31,7 @@ export class RedisBatcher {
   private scheduled = false;
   private readonly batching: boolean;
 
-  /** One batcher per client, so the session store and the login ledger share their batches. */
-  static for(redis: Redis | Cluster): RedisBatcher {
-    let batcher = batchers.get(redis);
-    if (!batcher) batchers.set(redis, (batcher = new RedisBatcher(redis)));
-    return batcher;
-  }
-
-  private constructor(private readonly redis: Redis | Cluster) {
+  constructor(private readonly redis: Redis | Cluster) {
     this.batching = !(redis as Cluster).isCluster;
   }
 

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ErrorResponseBody } from '../../common/api.exception.js';
+import { LOGIN_APPID_PATTERN, LOGIN_CODE_PATTERN, type LoginRequest } from '../dto/login-request.js';
+import type { LoginResponse } from '../dto/login-response.js';
+import type { SessionSummary } from '../dto/session-summary.js';
+
+// OpenAPI schemas of the auth module's bodies. The module itself works with the plain interfaces
+// these classes implement; only `documentAuthApi()` and apps that describe their own routes load them.
+
+/** Schema of every error body. @publicApi */
+export class ErrorResponseDto implements ErrorResponseBody {
+  @ApiProperty({ example: 401 })
+  statusCode!: number;
+
+  @ApiProperty({ description: 'Stable machine-readable code', example: 'SESSION_INVALID' })
+  code!: string;
+
+  @ApiProperty({ example: 'No valid session token; call wx.login and log in again' })
+  message!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Also sent as X-Request-Id and logged with the request (absent in apps without our error filter)',
+    example: '0b6f3c2e-6a51-4c1e-9d0f-5a7d2b3e9c41',
+  })
+  requestId?: string;
+}
+
+/** @publicApi */
+export class LoginRequestDto implements LoginRequest {
+  @ApiProperty({
+    description: 'The code from wx.login(); single use, valid 5 minutes',
+    example: '0716AVll20uHk94SLDml27etM946AVlq',
+    pattern: LOGIN_CODE_PATTERN.source,
+  })
+  code!: string;
+
+  @ApiPropertyOptional({
+    description: 'Which configured mini program; defaults to the first',
+    example: 'wx4f4bc4dec97d474b',
+    pattern: LOGIN_APPID_PATTERN.source,
+  })
+  appid?: string;
+}
+
+/** `user` is described by `documentAuthApi({ userSnapshot })`: its shape is the host app's. @publicApi */
+export class LoginResponseDto implements LoginResponse {
+  @ApiProperty({
+    description: 'Opaque session token; send as `Authorization: Bearer <token>`',
+    example: 'q5L0u1cVZ3o4Jm2bWbq6r0m9yX8nTQ2mHk1Jv8pYc3E',
+  })
+  token!: string;
+
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
+  tokenType!: 'Bearer';
+
+  @ApiProperty({
+    description: 'When the session expires if unused (it slides with use, up to an absolute cap)',
+    example: '2026-11-28T06:00:00.000Z',
+  })
+  expiresAt!: string;
+
+  user!: Record<string, unknown> | null;
+}
+
+/** @publicApi */
+export class SessionSummaryDto implements SessionSummary {
+  @ApiProperty({ example: 'Xq3v9JkT2bN8aLp0' })
+  id!: string;
+
+  @ApiProperty({ description: 'True for the session making this request', example: true })
+  current!: boolean;
+
+  @ApiProperty({ example: '2026-11-21T06:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({ example: '2026-11-21T07:10:00.000Z' })
+  lastSeenAt!: string;
+
+  @ApiProperty({ example: '2026-11-28T07:10:00.000Z' })
+  expiresAt!: string;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50 miniProgram',
+  })
+  userAgent!: string | null;
+}

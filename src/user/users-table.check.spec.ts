@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { testDatabaseUrl } from '../../test/support/test-services.js';
+import { userMigrations } from './migrations/index.js';
+import { userEntity } from './user.entity.js';
+import { UsersService } from './user.service.js';
+import { UsersTableError } from './users-table.check.js';
+
+// The start-up checks and the table-name option, on this run's real MariaDB database.
+describe('the users table, under a name of the host app’s choosing', () => {
+  const table = `wx_users_${randomBytes(3).toString('hex')}`;
+  let dataSource: DataSource;
+
+  const service = () => new UsersService(dataSource.getRepository(userEntity(table)));
+
+  beforeAll(async () => {
+    dataSource = new DataSource({
+      type: 'mysql',
+      url: testDatabaseUrl(),
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      entities: [userEntity(table)],
+      migrations: userMigrations(table),
+      migrationsTableName: `migrations_${table}`,
+    });
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP TABLE IF EXISTS \`${table}\`, \`migrations_${table}\``);
+    await dataSource.destroy();
+  });
+
+  test('a missing table stops start-up with a message naming the table and the migrations', async () => {
+    const error = await service()
+      .onApplicationBootstrap()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsersTableError);
+    expect(String(error)).toContain(`\`${table}\` does not exist`);
+    expect(String(error)).toContain(`userMigrations('${table}')`);
+  });
+
+  test('a table with a case-insensitive openid (as synchronize would make it) is refused', async () => {
+    await dataSource.query(
+      `CREATE TABLE \`${table}\` (id int unsigned AUTO_INCREMENT PRIMARY KEY, appid varchar(32) NOT NULL,
+        openid varchar(64) NOT NULL, unionid varchar(64) NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    try {
+      const error = await service()
+        .onApplicationBootstrap()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UsersTableError);
+      expect(String(error)).toMatch(/`openid` uses utf8mb4_unicode_ci, not a binary/);
+    } finally {
+      await dataSource.query(`DROP TABLE \`${table}\``);
+    }
+  });
+
+  test('the migrations make a table that passes, with case-sensitive openids, and synchronize leaves it alone', async () => {
+    await dataSource.runMigrations();
+    await expect(service().onApplicationBootstrap()).resolves.toBeUndefined();
+    const users = service();
+    const lower = await users.findOrCreate({ appid: 'wx0123456789abcdef', openid: 'oabcdefgh' });
+    const upper = await users.findOrCreate({ appid: 'wx0123456789abcdef', openid: 'oABCDEFGH' });
+    expect(upper.id).not.toBe(lower.id);
+    expect(upper.snapshot).toMatchObject({ id: upper.id, nickname: null });
+
+    // The entity opts out of synchronize: a host app synchronising its own entities changes nothing here.
+    const before = await dataSource.query(`SHOW CREATE TABLE \`${table}\``);
+    await dataSource.synchronize();
+    expect(await dataSource.query(`SHOW CREATE TABLE \`${table}\``)).toEqual(before);
+  });
+
+  test('table names that are not plain identifiers are refused', () => {
+    expect(() => userEntity('users; DROP TABLE x')).toThrow(/letters, digits and underscores/);
+  });
+});

@@ -1,0 +1,51 @@
+import type { DataSource } from 'typeorm';
+
+/** Identifier columns that must compare byte-wise: WeChat's openids are case-sensitive. */
+const IDENTIFIER_COLUMNS = ['appid', 'openid', 'unionid'];
+
+/** The users table is missing or unsafe; raised at start-up. @publicApi */
+export class UsersTableError extends Error {
+  override readonly name = 'UsersTableError';
+}
+
+/**
+ * Checks, once at start-up, what the login's hand-written SQL relies on: the table exists, and on
+ * MySQL/MariaDB its identifiers use a binary collation. A table made by TypeORM's `synchronize` (or
+ * by hand) gets the server's default, case-insensitive collation: the second user whose openid
+ * differs only in case would then collide with the first and fail every login.
+ */
+export async function verifyUsersTable(dataSource: DataSource, table: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    if (!(await runner.hasTable(table))) {
+      throw new UsersTableError(
+        `weapp-auth: the users table \`${table}\` does not exist. Run weapp-auth's migrations ` +
+          `(userMigrations('${table}') from weapp-auth/users in your DataSource's \`migrations\`) before starting.`,
+      );
+    }
+    if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return;
+    const columns = (await runner.query(
+      `SELECT COLUMN_NAME AS name, COLLATION_NAME AS collation FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?`,
+      [table],
+    )) as { name: string; collation: string | null }[];
+    const unsafe = columns.filter(
+      ({ name, collation }) => IDENTIFIER_COLUMNS.includes(name) && !/_bin$/i.test(collation ?? ''),
+    );
+    const missing = IDENTIFIER_COLUMNS.filter((name) => !columns.some((column) => column.name === name));
+    if (missing.length > 0 || unsafe.length > 0) {
+      const problems = [
+        ...missing.map((name) => `column \`${name}\` is missing`),
+        ...unsafe.map(
+          ({ name, collation }) => `column \`${name}\` uses ${collation}, not a binary (_bin) collation`,
+        ),
+      ];
+      throw new UsersTableError(
+        `weapp-auth: the users table \`${table}\` was not made by weapp-auth's migrations: ${problems.join('; ')}. ` +
+          `Create it with userMigrations('${table}') from weapp-auth/users (never with synchronize).`,
+      );
+    }
+  } finally {
+    await runner.release();
+  }
+}
