@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: build with dev dependencies, run with production dependencies only, as a non-root user.
+# Multi-stage: build with every dependency, run without the build/test tools, as a non-root user.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -9,7 +9,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# No `npm prune --omit=dev`: the package's own peers (@nestjs/*, typeorm, ioredis, …) and everything
+# only this server needs (platform-fastify, config, terminus, swagger, mysql2, better-sqlite3, pino, …)
+# are devDependencies now, so that a consumer of the npm package does not install them; a prune would
+# strip the server's runtime. Instead remove just the build, test and lint tools by name. If a new
+# tool is added to devDependencies and not listed here, the image only gets bigger, never broken.
+RUN npm run build && npm uninstall --no-save --ignore-scripts --no-audit --no-fund \
+      typescript typescript-eslint eslint @eslint/js globals prettier \
+      jest ts-jest @jest/globals @types/node autocannon playwright-core miniprogram-api-typings
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
