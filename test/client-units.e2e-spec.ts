@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuthClient } from '../client/src/auth-client.js';
 import { AuthClientError } from '../client/src/errors.js';
 import { LoginQueue } from '../client/src/login-queue.js';
-import type { WxApi } from '../client/src/types.js';
+import type { PrivacyConsentRequest, PrivacyDecision, WxApi } from '../client/src/types.js';
 import { parseRetryAfter } from '../client/src/wx-transport.js';
+import { ANONYMOUS_USER_INFO, NodeWx } from '../scripts/node-wx.js';
 
 // The client's decisions in isolation: no server, a `wx` whose HTTP answers each test scripts.
 // test/client.e2e-spec.ts runs the same client against the real server.
@@ -26,6 +27,8 @@ interface ScriptedAnswer {
 class ScriptedWx implements WxApi {
   logins = 0;
   readonly requests: ScriptedRequest[] = [];
+  /** What `getUserProfile` answers: a userInfo (as WeChat hands it over) or a failure errMsg. */
+  userProfile: Record<string, unknown> | { errMsg: string } = { ...ANONYMOUS_USER_INFO };
   private readonly storage = new Map<string, unknown>();
 
   constructor(private readonly answer: (request: ScriptedRequest) => ScriptedAnswer) {}
@@ -60,6 +63,17 @@ class ScriptedWx implements WxApi {
 
   uploadFile(option: WechatMiniprogram.UploadFileOption): void {
     option.fail?.({ errMsg: 'uploadFile:fail not scripted' });
+  }
+
+  getUserProfile(option: WechatMiniprogram.GetUserProfileOption): void {
+    const answer = this.userProfile;
+    setImmediate(() => {
+      if ('errMsg' in answer) option.fail?.({ errMsg: String(answer.errMsg) });
+      else
+        option.success?.({
+          userInfo: answer,
+        } as unknown as WechatMiniprogram.GetUserProfileSuccessCallbackResult);
+    });
   }
 
   getStorageSync(key: string): unknown {
@@ -203,6 +217,235 @@ describe('AuthClient decisions (scripted wx)', () => {
 
   test('needs a wx: none given and no global one is a TypeError', () => {
     expect(() => createAuthClient({ baseUrl: 'https://api.example.com' })).toThrow(TypeError);
+  });
+});
+
+describe('AuthClient profile and account calls (scripted wx)', () => {
+  /** The seeds' payload, exactly as wx.getUserProfile handed it over before 2022-11. */
+  const SEED_USER_INFO = {
+    nickName: '小程序用户😀',
+    avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/seed/132',
+    gender: 1,
+    province: 'Guangdong',
+    city: 'Guangzhou',
+    country: 'China',
+    language: 'zh_CN',
+  } as const;
+  const ok = (request: ScriptedRequest): ScriptedAnswer =>
+    request.path === '/auth/login' ? login('t') : { status: 200, data: { id: 1, echo: request.data } };
+
+  test('updateProfile sends a raw userInfo object in WeChat spelling, leaving out is_demote', async () => {
+    const wx = new ScriptedWx(ok);
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await client.updateProfile({ ...SEED_USER_INFO, is_demote: true } as typeof SEED_USER_INFO);
+
+    const put = wx.requests.find((r) => r.path === '/users/me');
+    expect(put).toMatchObject({ method: 'PUT', token: 't' });
+    expect(put?.data).toEqual(SEED_USER_INFO);
+  });
+
+  test('updateProfile sends our own fields as given, and nothing for undefined ones', async () => {
+    const wx = new ScriptedWx(ok);
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await client.updateProfile({ nickname: '小明😀', avatarUrl: null, gender: undefined });
+
+    expect(wx.requests.find((r) => r.path === '/users/me')?.data).toEqual({
+      nickname: '小明😀',
+      avatarUrl: null,
+    });
+  });
+
+  test('saveWechatUserInfo: wx.getUserProfile, then PUT /users/me with its userInfo and the token', async () => {
+    const wx = new ScriptedWx(ok);
+    wx.userProfile = { ...SEED_USER_INFO };
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    const user = await client.saveWechatUserInfo({ desc: 'show your profile' });
+
+    expect(wx.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /auth/login', 'PUT /users/me']);
+    expect(wx.requests[1].data).toEqual(SEED_USER_INFO);
+    expect(user).toMatchObject({ id: 1 });
+    expect(client.getSession()?.user).toEqual(user);
+  });
+
+  test('saveWechatUserInfo: a declined sheet is USER_INFO_DENIED and sends nothing', async () => {
+    const wx = new ScriptedWx(ok);
+    wx.userProfile = { errMsg: 'getUserProfile:fail auth deny' };
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await expect(client.saveWechatUserInfo()).rejects.toMatchObject({ code: 'USER_INFO_DENIED', status: 0 });
+    expect(wx.requests).toHaveLength(0);
+  });
+
+  test('deleteAccount sends DELETE /users/me and forgets the token; a failed one keeps it', async () => {
+    let fail = true;
+    const wx = new ScriptedWx((request) => {
+      if (request.path === '/auth/login') return login('t');
+      if (fail) return { status: 503, data: { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'x' } };
+      return { status: 204 };
+    });
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx, maxRetries: 0 });
+    await client.login();
+
+    await expect(client.deleteAccount()).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    expect(client.getSession()?.token).toBe('t');
+
+    fail = false;
+    await expect(client.deleteAccount()).resolves.toBeUndefined();
+    expect(wx.requests.filter((r) => r.path === '/users/me').map((r) => `${r.method} ${r.token}`)).toEqual([
+      'DELETE t',
+      'DELETE t',
+    ]);
+    expect(client.getSession()).toBeNull();
+  });
+
+  test('deleteAccount is single-flight: a double tap sends one DELETE, not a second one after a re-login', async () => {
+    const wx = new ScriptedWx((request) =>
+      request.path === '/auth/login' ? login('t') : { status: 204, delay: 10 },
+    );
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+    await client.login();
+
+    await Promise.all([client.deleteAccount(), client.deleteAccount()]);
+
+    expect(wx.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /auth/login', 'DELETE /users/me']);
+    expect(client.getSession()).toBeNull();
+  });
+
+  test('exportData GETs /users/me/export with the token and resolves with the JSON body', async () => {
+    const body = { profile: { id: 1 }, sessions: [] };
+    const wx = new ScriptedWx((request) =>
+      request.path === '/auth/login' ? login('t') : { status: 200, data: body },
+    );
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await expect(client.exportData()).resolves.toEqual(body);
+    expect(wx.requests[1]).toMatchObject({ method: 'GET', path: '/users/me/export', token: 't' });
+  });
+
+  test('a phone-number event refused by the privacy gate is PRIVACY_NOT_AUTHORIZED, not PHONE_NUMBER_DENIED', async () => {
+    const wx = new ScriptedWx(ok);
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await expect(
+      client.getPhoneNumber({
+        detail: { errMsg: 'getPhoneNumber:fail privacy permission is not authorized', errno: 104 },
+      } as never),
+    ).rejects.toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED' });
+    await expect(
+      client.getPhoneNumber({ detail: { errMsg: 'getPhoneNumber:fail user deny' } }),
+    ).rejects.toMatchObject({ code: 'PHONE_NUMBER_DENIED' });
+    expect(wx.requests).toHaveLength(0);
+  });
+});
+
+describe('privacy consent: client.privacy on WeChat’s privacy gate (Node wx)', () => {
+  /** A Node wx whose user has not agreed yet; nothing here reaches the network. */
+  const device = () => {
+    const wx = new NodeWx({
+      simulatorUrl: 'http://127.0.0.1:9',
+      appid: 'wx0123456789abcdef',
+      privacyConsentNeeded: true,
+    });
+    return { wx, client: createAuthClient({ baseUrl: 'http://127.0.0.1:9', wx }) };
+  };
+  /** The app's popup: records who asked, then the user taps agree (or disagree) after `ms`. */
+  const popup = (wx: NodeWx, answer: 'agree' | 'disagree', asked: string[], ms = 5) => {
+    return async (request: PrivacyConsentRequest): Promise<PrivacyDecision> => {
+      asked.push(request.referrer);
+      request.reportExposure();
+      await sleep(ms);
+      if (answer === 'disagree') return { event: 'disagree' };
+      wx.tapAgreePrivacyButton('agree-btn');
+      return { event: 'agree', buttonId: 'agree-btn' };
+    };
+  };
+
+  test('consent granted: the waiting call proceeds once the popup answers, and later calls do not ask', async () => {
+    const { wx, client } = device();
+    const asked: string[] = [];
+    client.privacy.onNeedConsent(popup(wx, 'agree', asked));
+    await expect(client.privacy.getSetting()).resolves.toMatchObject({ needAuthorization: true });
+
+    await expect(client.privacy.require()).resolves.toBeUndefined();
+    await expect(client.privacy.require()).resolves.toBeUndefined();
+
+    expect(asked).toEqual(['requirePrivacyAuthorize']);
+    expect(wx.privacyLog.map((e) => e.outcome)).toEqual(['exposure', 'agree']);
+    await expect(client.privacy.getSetting()).resolves.toMatchObject({ needAuthorization: false });
+  });
+
+  test('consent refused: the waiting call fails with PRIVACY_NOT_AUTHORIZED; the next one asks again', async () => {
+    const { wx, client } = device();
+    const asked: string[] = [];
+    client.privacy.onNeedConsent(popup(wx, 'disagree', asked));
+
+    const error = await client.privacy.require().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AuthClientError);
+    expect(error).toMatchObject({
+      code: 'PRIVACY_NOT_AUTHORIZED',
+      status: 0,
+      message: 'requirePrivacyAuthorize:fail privacy permission is not authorized',
+    });
+    await expect(client.privacy.require()).rejects.toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED' });
+    expect(asked).toHaveLength(2);
+  });
+
+  test('getUserProfile waits for consent too; refused, saveWechatUserInfo fails before any request', async () => {
+    const { wx, client } = device();
+    const asked: string[] = [];
+    client.privacy.onNeedConsent(popup(wx, 'disagree', asked));
+
+    await expect(client.saveWechatUserInfo()).rejects.toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED' });
+    expect(asked).toEqual(['getUserProfile']);
+    expect(wx.calls.request).toBe(0);
+    expect(wx.calls.login).toBe(0);
+  });
+
+  test('three privacy calls meeting one popup: the handler runs once and all of them proceed', async () => {
+    const { wx, client } = device();
+    const asked: string[] = [];
+    client.privacy.onNeedConsent(popup(wx, 'agree', asked, 20));
+
+    const results = await Promise.allSettled([
+      client.privacy.require(),
+      wx.nicknameInput('小明😀'),
+      wx.chooseAvatarEvent('/tmp/avatar.png'),
+    ]);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(asked).toEqual(['requirePrivacyAuthorize']);
+    expect(wx.privacyLog.filter((e) => e.outcome === 'agree')).toHaveLength(3);
+  });
+
+  test('a handler that throws, or answers agree without naming a tapped button, counts as refusal', async () => {
+    const { wx, client } = device();
+    client.privacy.onNeedConsent(() => {
+      throw new Error('popup crashed');
+    });
+    await expect(client.privacy.require()).rejects.toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED' });
+
+    // The base library checks the agree button was tapped; an app that skips the button gets refused.
+    client.privacy.onNeedConsent(() => ({ event: 'agree', buttonId: 'never-tapped' }));
+    await expect(client.privacy.require()).rejects.toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED' });
+    expect(wx.privacyLog.map((e) => e.outcome)).toEqual(['disagree', 'disagree']);
+  });
+
+  test('on a base library without the privacy APIs nothing waits: require() resolves, no consent needed', async () => {
+    const wx = new ScriptedWx(() => login('t'));
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+    client.privacy.onNeedConsent(() => ({ event: 'disagree' }));
+
+    expect(client.privacy.supported).toBe(false);
+    await expect(client.privacy.require()).resolves.toBeUndefined();
+    await expect(client.privacy.getSetting()).resolves.toEqual({
+      needAuthorization: false,
+      privacyContractName: '',
+    });
+    await expect(client.privacy.openContract()).rejects.toMatchObject({ code: 'WX_API_FAILED' });
   });
 });
 

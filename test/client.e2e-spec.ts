@@ -1,9 +1,18 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuthClient, type AuthClient } from '../client/src/auth-client.js';
 import { AuthClientError } from '../client/src/errors.js';
-import type { AuthClientOptions, LoginResult, SessionSummary } from '../client/src/types.js';
-import { NodeWx, type WxHttpExchange } from './support/node-wx.js';
+import type {
+  AuthClientOptions,
+  LoginResult,
+  PrivacyConsentHandler,
+  SessionSummary,
+  UserProfile,
+} from '../client/src/types.js';
+import { ANONYMOUS_USER_INFO, NodeWx, type NodeWxOptions, type WxHttpExchange } from '../scripts/node-wx.js';
 import { newOpenid, startTestStack, type TestStack } from './support/test-stack.js';
 
 /** One phone running the mini program: its `wx`, the client on top, and every HTTP call it made. */
@@ -15,13 +24,17 @@ interface Device {
   logins(): number;
 }
 
-function device(stack: TestStack, options: { openid?: string } & Partial<AuthClientOptions> = {}): Device {
+type DeviceWxOptions = Pick<NodeWxOptions, 'openid' | 'privacyConsentNeeded' | 'userInfo'>;
+
+function device(stack: TestStack, options: DeviceWxOptions & Partial<AuthClientOptions> = {}): Device {
   const exchanges: WxHttpExchange[] = [];
-  const { openid, ...clientOptions } = options;
+  const { openid, privacyConsentNeeded, userInfo, ...clientOptions } = options;
   const wx = new NodeWx({
     simulatorUrl: stack.simulator.url,
     appid: stack.appid,
     openid,
+    privacyConsentNeeded,
+    userInfo,
     userAgent: 'jest MicroMessenger miniProgram',
     onExchange: (exchange) => exchanges.push(exchange),
   });
@@ -34,6 +47,28 @@ function device(stack: TestStack, options: { openid?: string } & Partial<AuthCli
 async function jscode2sessionCalls(stack: TestStack): Promise<number> {
   return (await stack.sim.requests()).filter((r) => r.path === '/sns/jscode2session').length;
 }
+
+/** The app's privacy popup: the user taps the agree button, or refuses. */
+function consentPopup(wx: NodeWx, answer: 'agree' | 'disagree', asked: string[] = []): PrivacyConsentHandler {
+  return async ({ referrer }) => {
+    asked.push(referrer);
+    if (answer === 'disagree') return { event: 'disagree' };
+    wx.tapAgreePrivacyButton('agree-btn');
+    return { event: 'agree', buttonId: 'agree-btn' };
+  };
+}
+
+/** A 1×1 PNG in a temp file: what `<button open-type="chooseAvatar">` hands over. */
+async function avatarTempFile(): Promise<string> {
+  const path = join(tmpdir(), `weapp-auth-client-avatar-${process.pid}.png`);
+  const png =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+  await writeFile(path, Buffer.from(png, 'base64'));
+  return path;
+}
+
+const routes = (exchanges: WxHttpExchange[]) =>
+  exchanges.map((e) => `${e.method} ${new URL(e.url).pathname} ${e.status}`);
 
 /** A token of the right shape that the server never issued. */
 const UNKNOWN_TOKEN = 'A'.repeat(43);
@@ -271,6 +306,147 @@ describe('mini-program client against the real server (MariaDB + Redis + simulat
 
     await expect(caught(client.login())).resolves.toMatchObject({ code: 'NETWORK_ERROR', status: 0 });
     expect(wx.calls.request).toBe(1);
+  });
+});
+
+describe('mini-program client: profile, privacy consent and account lifecycle (issue 16)', () => {
+  let stack: TestStack;
+
+  /** The seeds' userInfo, as wx.getUserProfile handed it over before 2022-11. */
+  const SEED_USER_INFO: WechatMiniprogram.UserInfo = {
+    nickName: '小程序用户😀',
+    avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/Q0j4TwGTfTLseedseedseed/132',
+    gender: 1,
+    province: 'Guangdong',
+    city: 'Guangzhou',
+    country: 'China',
+    language: 'zh_CN',
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack('client-lifecycle');
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  test('a phone-number tap waits for the privacy popup; agreed, the number is bound', async () => {
+    const { wx, client, exchanges } = device(stack, { privacyConsentNeeded: true });
+    const asked: string[] = [];
+    client.privacy.onNeedConsent(consentPopup(wx, 'agree', asked));
+    await client.login();
+
+    const event = await wx.phoneNumberEvent('13800138000');
+    const user = await client.getPhoneNumber(event);
+
+    expect(asked).toEqual(['button.getPhoneNumber']);
+    expect(user).toMatchObject({ phoneNumber: '13800138000', countryCode: '86' });
+    expect(routes(exchanges)).toEqual(['POST /auth/login 200', 'POST /users/me/phone 200']);
+  });
+
+  test('a refused privacy popup fails the phone-number tap with PRIVACY_NOT_AUTHORIZED and sends nothing', async () => {
+    const { wx, client, exchanges } = device(stack, { privacyConsentNeeded: true });
+    client.privacy.onNeedConsent(consentPopup(wx, 'disagree'));
+    await client.login();
+
+    const error = await caught(client.getPhoneNumber(await wx.phoneNumberEvent('13800138000')));
+
+    expect(error).toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED', status: 0 });
+    expect(error.message).toBe('getPhoneNumber:fail privacy permission is not authorized');
+    expect(routes(exchanges)).toEqual(['POST /auth/login 200']);
+  });
+
+  test('the 2022+ flow behind consent: nickname input and chooseAvatar wait for one popup, then save', async () => {
+    const { wx, client } = device(stack, { privacyConsentNeeded: true });
+    const asked: string[] = [];
+    client.privacy.onNeedConsent(consentPopup(wx, 'agree', asked));
+    await client.ensureLogin();
+
+    const [nickname, avatar] = await Promise.all([
+      wx.nicknameInput('小明😀'),
+      wx.chooseAvatarEvent(await avatarTempFile()),
+    ]);
+    await client.updateProfile({ nickname });
+    const user = await client.uploadAvatar(avatar.detail.avatarUrl);
+
+    expect(asked).toHaveLength(1);
+    expect(user.nickname).toBe('小明😀');
+    expect(user.avatarUrl).toMatch(/\/avatars\/[0-9a-f]{64}\.png$/);
+  });
+
+  test('the seeds’ sequence: checkSession → wx.login → server login → getUserProfile → userInfo saved with the token', async () => {
+    const { wx, client, exchanges } = device(stack, { userInfo: SEED_USER_INFO });
+    await client.login(); // an earlier visit left a token in storage…
+    wx.expireWechatSession(); // …and WeChat has dropped the session_key since
+
+    await client.ensureLogin(); // wx.checkSession fails → wx.login → POST /auth/login
+    const saved = await client.saveWechatUserInfo(); // wx.getUserProfile → PUT /users/me with the token
+
+    expect(wx.calls).toMatchObject({ checkSession: 1, login: 2, getUserProfile: 1 });
+    expect(routes(exchanges)).toEqual(['POST /auth/login 200', 'POST /auth/login 200', 'PUT /users/me 200']);
+    const put = exchanges.find((e) => e.method === 'PUT');
+    expect(put?.requestBody).toEqual(SEED_USER_INFO);
+    expect(put?.requestHeader.Authorization).toBe(`Bearer ${client.getSession()?.token}`);
+    const expected: Partial<UserProfile> = {
+      nickname: '小程序用户😀',
+      avatarUrl: SEED_USER_INFO.avatarUrl,
+      gender: 1,
+      province: 'Guangdong',
+      city: 'Guangzhou',
+      country: 'China',
+      language: 'zh_CN',
+    };
+    expect(saved).toMatchObject(expected);
+    await expect(client.getProfile()).resolves.toMatchObject(expected);
+
+    // Today WeChat answers with the anonymous placeholder: saving it again changes nothing.
+    wx.userInfo = { ...ANONYMOUS_USER_INFO };
+    await expect(client.saveWechatUserInfo()).resolves.toMatchObject(expected);
+    await expect(client.getProfile()).resolves.toMatchObject(expected);
+  });
+
+  test('exportData returns what the server holds about the user, without token or session_key', async () => {
+    const { wx, client } = device(stack);
+    const { token } = await client.login();
+    await client.updateProfile({ nickname: '导出😀' });
+    await client.getPhoneNumber(await wx.phoneNumberEvent('13900139000'));
+
+    const exported = await client.exportData();
+
+    expect(exported).toMatchObject({
+      profile: { nickname: '导出😀', phoneNumber: '13900139000' },
+      phone: { phoneNumber: '13900139000', countryCode: '86' },
+      wechat: { appid: stack.appid, openid: wx.openid },
+      sessions: [expect.objectContaining({ current: true, userAgent: 'jest MicroMessenger miniProgram' })],
+    });
+    const text = JSON.stringify(exported);
+    expect(text).toContain('导出😀');
+    expect(text).toContain('13900139000');
+    expect(text).not.toContain(token);
+    const key = await stack.sim.getSessionKey(stack.appid, wx.openid!);
+    expect(key?.sessionKey).toBeTruthy();
+    expect(text).not.toContain(key!.sessionKey);
+  });
+
+  test('deleteAccount: 204, the token is forgotten and dead, and the next login is a new, empty account', async () => {
+    const { wx, client, exchanges } = device(stack);
+    const first = await client.login();
+    await client.updateProfile({ nickname: '再见😀' });
+
+    await client.deleteAccount();
+
+    expect(client.getSession()).toBeNull();
+    expect(routes(exchanges).slice(-1)).toEqual(['DELETE /users/me 204']);
+    const stale = await fetch(`${stack.url}/users/me`, {
+      headers: { authorization: `Bearer ${first.token}` },
+    });
+    expect(stale.status).toBe(401);
+
+    const fresh = await client.getProfile();
+    expect(wx.calls.login).toBe(2);
+    expect(fresh.id).not.toBe(first.user.id);
+    expect(fresh.nickname).toBeNull();
   });
 });
 

@@ -5,7 +5,9 @@ import {
   SESSION_REJECTED_CODES,
 } from './errors.js';
 import { LoginQueue } from './login-queue.js';
+import { PrivacyConsent } from './privacy.js';
 import type {
+  AccountExport,
   AuthClientOptions,
   AuthRequestOptions,
   LoginResult,
@@ -13,11 +15,14 @@ import type {
   ProfileUpdate,
   SessionSummary,
   UserProfile,
+  WechatUserInfoOptions,
   WxApi,
 } from './types.js';
 import {
   errorFromResponse,
+  privacyError,
   wxCheckSession,
+  wxGetUserInfo,
   wxLogin,
   wxRequest,
   wxUploadFile,
@@ -33,6 +38,21 @@ export const DEFAULT_STORAGE_KEY = 'weapp-auth:session';
  * client uses the server's `PUT /users/me`, which behaves exactly like `PATCH /users/me`.
  */
 const PROFILE_UPDATE_METHOD = 'PUT';
+
+/**
+ * What `updateProfile` sends: our fields and WeChat's userInfo spellings. Anything else a userInfo
+ * object carries (`is_demote` on anonymous answers) is left out, because the server refuses unknown fields.
+ */
+const PROFILE_FIELDS: readonly (keyof ProfileUpdate)[] = [
+  'nickname',
+  'nickName',
+  'avatarUrl',
+  'gender',
+  'province',
+  'city',
+  'country',
+  'language',
+];
 
 const DEFAULT_MAX_RETRIES = 1;
 const DEFAULT_MAX_RETRY_AFTER_SECONDS = 5;
@@ -51,6 +71,8 @@ type Sender = (token: string | null) => Promise<RawResponse>;
  * @publicApi
  */
 export class AuthClient {
+  /** WeChat's privacy consent: `privacy.onNeedConsent(handler)`, `privacy.require()`. */
+  readonly privacy: PrivacyConsent;
   private readonly wx: WxApi;
   private readonly baseUrl: string;
   private readonly appid?: string;
@@ -59,6 +81,7 @@ export class AuthClient {
   private readonly maxRetries: number;
   private readonly maxRetryAfter: number;
   private readonly loginQueue = new LoginQueue<LoginResult>(() => this.performLogin());
+  private readonly deletionQueue = new LoginQueue<void>(() => this.performDeletion());
 
   constructor(options: AuthClientOptions) {
     const wx = options.wx ?? globalWx();
@@ -73,6 +96,7 @@ export class AuthClient {
     this.timeout = options.timeout;
     this.maxRetries = Math.max(0, options.maxRetries ?? DEFAULT_MAX_RETRIES);
     this.maxRetryAfter = options.maxRetryAfter ?? DEFAULT_MAX_RETRY_AFTER_SECONDS;
+    this.privacy = new PrivacyConsent(wx);
   }
 
   /** The saved session, or null when logged out. Reads storage, so it survives app restarts. */
@@ -134,11 +158,33 @@ export class AuthClient {
     return this.profileCall(this.request<UserProfile>({ path: '/users/me' }));
   }
 
-  /** `PUT /users/me` (the server's PATCH alias), e.g. with the value of `<input type="nickname">`. */
+  /**
+   * `PUT /users/me` (the server's PATCH alias): the value of `<input type="nickname">`, or a userInfo
+   * object exactly as `wx.getUserProfile`/`wx.getUserInfo` hand it over (`nickName`, `avatarUrl`,
+   * `gender`, `province`, `city`, `country`, `language`), sent in WeChat's spelling. Only those fields
+   * are sent; WeChat's anonymous placeholders are ignored by the server.
+   */
   updateProfile(update: ProfileUpdate): Promise<UserProfile> {
+    const data: Record<string, unknown> = {};
+    for (const field of PROFILE_FIELDS) {
+      if (update[field] !== undefined) data[field] = update[field];
+    }
     return this.profileCall(
-      this.request<UserProfile>({ path: '/users/me', method: PROFILE_UPDATE_METHOD, data: { ...update } }),
+      this.request<UserProfile>({ path: '/users/me', method: PROFILE_UPDATE_METHOD, data }),
     );
+  }
+
+  /**
+   * The seeds' profile step: `wx.getUserProfile` (or `wx.getUserInfo` without it), then
+   * {@link updateProfile} with that userInfo and the session token (logging in first if needed). Call
+   * it directly from a tap handler: `wx.getUserProfile` refuses calls that do not come from a tap, so it
+   * runs before anything else. Rejects with `USER_INFO_DENIED` when the user declines the sheet and
+   * `PRIVACY_NOT_AUTHORIZED` when they refused the privacy guide. Since 2022-11 WeChat answers with
+   * the anonymous placeholder, which changes nothing on the server: use the nickname input and
+   * `chooseAvatar` ({@link uploadAvatar}) for the real profile.
+   */
+  saveWechatUserInfo(options: WechatUserInfoOptions = {}): Promise<UserProfile> {
+    return wxGetUserInfo(this.wx, options).then((userInfo) => this.updateProfile(userInfo));
   }
 
   /**
@@ -167,11 +213,13 @@ export class AuthClient {
     const detail = typeof event === 'string' ? { code: event } : (event?.detail ?? {});
     const code = (detail as { code?: string }).code;
     if (!code) {
+      const failure = detail as { errMsg?: string; errno?: number };
       return Promise.reject(
-        new AuthClientError({
-          code: ClientErrorCode.PHONE_NUMBER_DENIED,
-          message: (detail as { errMsg?: string }).errMsg || 'getPhoneNumber gave no code',
-        }),
+        privacyError(failure) ??
+          new AuthClientError({
+            code: ClientErrorCode.PHONE_NUMBER_DENIED,
+            message: failure.errMsg || 'getPhoneNumber gave no code',
+          }),
       );
     }
     return this.profileCall(
@@ -201,6 +249,23 @@ export class AuthClient {
   }
 
   /**
+   * `DELETE /users/me`: deletes the user's account on the server (profile, phone, avatar, every
+   * session), then forgets the session here. On failure (e.g. 503) the session is kept and a retry
+   * finishes the deletion. Once it resolved, any call that needs a session (this one included) logs in
+   * again, which creates a new, empty account: don't do that behind the user's back.
+   */
+  deleteAccount(): Promise<void> {
+    // Single flight: a second tap while the first DELETE is under way must not meet the revoked token,
+    // log in again (creating a new account) and delete that one.
+    return this.deletionQueue.run();
+  }
+
+  /** `GET /users/me/export`: a copy of everything the server stores about the user, as JSON. */
+  exportData(): Promise<AccountExport> {
+    return this.request<AccountExport>({ path: '/users/me/export' });
+  }
+
+  /**
    * Forgets the session here and ends it on the server (`POST /auth/logout`, idempotent). The local
    * session is gone even if the server call fails, which then rejects.
    */
@@ -214,6 +279,11 @@ export class AuthClient {
       header: authHeader(session.token),
       auth: false,
     });
+  }
+
+  private async performDeletion(): Promise<void> {
+    await this.request<void>({ path: '/users/me', method: 'DELETE' });
+    this.clearSession();
   }
 
   private async performLogin(): Promise<LoginResult> {
@@ -328,7 +398,8 @@ function authHeader(token: string | null): Record<string, string> {
 }
 
 function globalWx(): WxApi | undefined {
-  return typeof wx === 'undefined' ? undefined : wx;
+  // miniprogram-api-typings 5.2 types onNeedPrivacyAuthorization's listener wrongly (see WxPrivacyListener).
+  return typeof wx === 'undefined' ? undefined : (wx as unknown as WxApi);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -12,6 +12,14 @@ export const ClientErrorCode = {
   PHONE_NUMBER_DENIED: 'PHONE_NUMBER_DENIED',
   /** A success status with a body that is not what the route promises. */
   BAD_RESPONSE: 'BAD_RESPONSE',
+  /** The user refused the app's privacy guide, so WeChat blocked the privacy API or component. */
+  PRIVACY_NOT_AUTHORIZED: 'PRIVACY_NOT_AUTHORIZED',
+  /** The API is not declared in the app's privacy guide (mp console): a configuration error. */
+  PRIVACY_API_UNDECLARED: 'PRIVACY_API_UNDECLARED',
+  /** The user declined `wx.getUserProfile`'s sheet (or `wx.getUserInfo` failed). */
+  USER_INFO_DENIED: 'USER_INFO_DENIED',
+  /** Another wx API the client wraps failed, or this base library lacks it. */
+  WX_API_FAILED: 'WX_API_FAILED',
 } as const;
 
 /** Server codes that mean "this token is dead: log in again". @publicApi */

@@ -6,14 +6,23 @@ export { AuthClient, createAuthClient, DEFAULT_STORAGE_KEY } from './auth-client
 export { AuthClientError, ClientErrorCode, SESSION_REJECTED_CODES } from './errors.js';
 export type { AuthClientErrorInit } from './errors.js';
 export { LoginQueue } from './login-queue.js';
+export { PrivacyConsent } from './privacy.js';
 export type {
+  AccountExport,
   AuthClientOptions,
   AuthRequestOptions,
   HttpMethod,
   LoginResult,
   PhoneNumberEvent,
+  PrivacyConsentHandler,
+  PrivacyConsentRequest,
+  PrivacyDecision,
+  PrivacySetting,
   ProfileUpdate,
   SessionSummary,
   UserProfile,
+  WechatUserInfoOptions,
   WxApi,
+  WxPrivacyListener,
+  WxPrivacyResolution,
 } from './types.js';

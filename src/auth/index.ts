@@ -39,4 +39,4 @@ export {
 } from '../common/error-catalogue.js';
 export type { LoginRequest } from './dto/login-request.js';
 export type { LoginResponse } from './dto/login-response.js';
-export type { SessionSummary } from './dto/session-summary.js';
+export { mapSessionSummary, type SessionSummary } from './dto/session-summary.js';

@@ -6,11 +6,10 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Public } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
+import { AVATAR_FILE_NAME as AVATAR_FILE } from './avatar.constants.js';
 import { ApiErrorCodes } from './profile-api.decorators.js';
 import { avatarNotFound } from './profile.errors.js';
 
-/** Exactly the names the avatar service writes: sha256 hex + extension (never its temp files). */
-const AVATAR_FILE = /^[0-9a-f]{64}\.(png|jpg|webp)$/;
 const CONTENT_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 
 interface HeaderReply {

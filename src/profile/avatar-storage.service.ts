@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import type { CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
 import type { UserProfile } from '../user/user-profile.js';
-import { AVATAR_MAX_BYTES, AVATAR_UPLOAD_LIMITS, AVATAR_URL_PREFIX } from './avatar.constants.js';
+import {
+  AVATAR_FILE_NAME,
+  AVATAR_MAX_BYTES,
+  AVATAR_UPLOAD_LIMITS,
+  AVATAR_URL_PREFIX,
+} from './avatar.constants.js';
 import { detectImageType } from './image-type.js';
 import { MultipartFileError, readFirstFile } from './multipart-file.js';
 import { avatarMissing, avatarTooLarge, avatarUnsupportedType, badHostHeader } from './profile.errors.js';
@@ -22,7 +27,8 @@ const HOST_HEADER = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?
  *
  * Files are named by the SHA-256 of their bytes plus the extension of the format their magic bytes
  * show, so a re-upload is a no-op, two users with the same picture share one file, and a URL's content
- * never changes (served as immutable). Files are never deleted here: another user may share one.
+ * never changes (served as immutable). A file is deleted only with the account of its last user
+ * (AccountService): another user may share it.
  */
 @Injectable()
 export class AvatarStorageService {
@@ -40,6 +46,28 @@ export class AvatarStorageService {
     return this.writer.apply(caller, {
       avatarUrl: `${this.baseUrl(request)}${AVATAR_URL_PREFIX}${fileName}`,
     });
+  }
+
+  /**
+   * The stored file an avatarUrl points at (`…/avatars/<sha256>.<ext>`, whatever its host: PUBLIC_BASE_URL,
+   * the upload's Host, a CDN in front), or null for any other URL (WeChat's, say).
+   */
+  storedFileOf(avatarUrl: string | null): string | null {
+    if (!avatarUrl || !URL.canParse(avatarUrl)) return null;
+    const { pathname } = new URL(avatarUrl);
+    const name = pathname.slice(pathname.lastIndexOf('/') + 1);
+    return AVATAR_FILE_NAME.test(name) && pathname.endsWith(AVATAR_URL_PREFIX + name) ? name : null;
+  }
+
+  /** How other users' avatarUrls refer to a stored file: they contain this. */
+  referenceTo(fileName: string): string {
+    return AVATAR_URL_PREFIX + fileName;
+  }
+
+  /** Deletes a stored avatar file; already gone is fine. */
+  async remove(fileName: string): Promise<void> {
+    if (!AVATAR_FILE_NAME.test(fileName)) throw new Error(`not an avatar file name: ${fileName}`);
+    await rm(join(this.config.avatarDir, fileName), { force: true });
   }
 
   /** The first file part of the multipart body, whatever its field name (`wx.uploadFile`'s `name`). */

@@ -30,3 +30,25 @@ export function IsNickname(options?: ValidationOptions): PropertyDecorator {
       },
     });
 }
+
+/**
+ * WeChat userInfo's `nickName`: a nickname as {@link IsNickname} wants it, or the empty string (part of
+ * WeChat's anonymous profile, skipped by the update rather than refused).
+ */
+export function IsWechatNickName(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isWechatNickName',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && (value === '' || nicknameProblem(value) === null),
+        defaultMessage: ({ value }: ValidationArguments) =>
+          typeof value === 'string'
+            ? MESSAGES[nicknameProblem(value) ?? 'empty'].replace(/^nickname/, 'nickName')
+            : 'nickName must be a string',
+      },
+    });
+}

@@ -3,12 +3,22 @@ import { SessionService, type CurrentUserContext } from '../auth/index.js';
 import type { User } from '../user/user.entity.js';
 import type { UserProfilePatch } from '../user/user.service.js';
 import { nicknameProblem } from '../user/nickname.js';
+import {
+  LANGUAGE_MAX_CODE_POINTS,
+  profileTextProblem,
+  REGION_MAX_CODE_POINTS,
+} from '../user/profile-text.js';
 import { WechatDecryptError } from '../wechat/wechat-api.error.js';
 import { decryptData, verifyRawDataSignature } from '../wechat/wechat.crypto.js';
 import type { DecryptOpenDataDto } from './dto/decrypt-open-data.dto.js';
 import { AVATAR_URL_MAX_LENGTH } from './dto/update-profile.dto.js';
 import { decryptFailed } from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
+import {
+  httpsWechatAvatarUrl,
+  isWechatAnonymousAvatar,
+  isWechatPlaceholderNickname,
+} from './wechat-user-info.js';
 
 /**
  * How old a watermark may be. The client decrypts right after getUserProfile & co, so anything older
@@ -16,9 +26,13 @@ import { ProfileWriter } from './profile-writer.service.js';
  */
 const MAX_DATA_AGE_SECONDS = 15 * 60;
 
-/** Since 2022-11-08 getUserProfile answers with this placeholder and a grey avatar (wechat-api.md §8). */
-const ANONYMOUS_NICKNAME = '微信用户';
-const QLOGO_HOST = /(^|\.)qlogo\.cn$/i;
+/** userInfo's free-text fields and their column bounds. */
+const REGION_FIELDS = [
+  ['province', REGION_MAX_CODE_POINTS],
+  ['city', REGION_MAX_CODE_POINTS],
+  ['country', REGION_MAX_CODE_POINTS],
+  ['language', LANGUAGE_MAX_CODE_POINTS],
+] as const;
 const UNIONID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -70,12 +84,18 @@ function provenFields(user: User, data: Record<string, unknown>): UserProfilePat
   if (!user.unionid && typeof data.unionId === 'string' && UNIONID.test(data.unionId)) {
     patch.unionid = data.unionId;
   }
-  if (typeof data.nickName !== 'string' || data.nickName === ANONYMOUS_NICKNAME) return patch;
+  if (typeof data.nickName !== 'string' || isWechatPlaceholderNickname(data.nickName)) return patch;
   const nickname = data.nickName.trim();
   if (!user.nickname && nicknameProblem(nickname) === null) patch.nickname = nickname;
   const avatarUrl = httpsAvatar(data.avatarUrl);
-  if (!user.avatarUrl && avatarUrl) patch.avatarUrl = avatarUrl;
+  if (!user.avatarUrl && avatarUrl && !isWechatAnonymousAvatar(avatarUrl)) patch.avatarUrl = avatarUrl;
   if (user.gender === 0 && (data.gender === 1 || data.gender === 2)) patch.gender = data.gender;
+  for (const [field, max] of REGION_FIELDS) {
+    const value = data[field];
+    if (user[field] || typeof value !== 'string') continue;
+    const trimmed = value.trim();
+    if (trimmed !== '' && profileTextProblem(trimmed, max) === null) patch[field] = trimmed;
+  }
   return patch;
 }
 
@@ -84,10 +104,9 @@ function httpsAvatar(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > AVATAR_URL_MAX_LENGTH) return null;
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(httpsWechatAvatarUrl(value));
   } catch {
     return null;
   }
-  if (url.protocol === 'http:' && QLOGO_HOST.test(url.hostname)) url.protocol = 'https:';
   return url.protocol === 'https:' && url.href.length <= AVATAR_URL_MAX_LENGTH ? url.href : null;
 }

@@ -8,7 +8,7 @@ import { ProfileWriter } from './profile-writer.service.js';
 
 /**
  * 40013 on getuserphonenumber means "the phone code was minted by another mini program than
- * this access_token's" (wechat-api.md §6): the client sent a code that is not for us, not a
+ * this access_token's" (docs/wechat-api-notes.md §6): the client sent a code that is not for us, not a
  * misconfiguration of ours.
  */
 const PHONE_CODE_FOR_OTHER_APP = 40013;

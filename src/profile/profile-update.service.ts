@@ -9,12 +9,17 @@ import { WechatClient } from '../wechat/wechat.client.js';
 import type { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { nicknameRejected, upstreamError } from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
+import { isWechatAnonymousAvatar, isWechatPlaceholderNickname } from './wechat-user-info.js';
 
 const PROFILE_FIELDS = [
   'id',
   'nickname',
   'avatarUrl',
   'gender',
+  'province',
+  'city',
+  'country',
+  'language',
   'phoneNumber',
   'countryCode',
   'createdAt',
@@ -42,12 +47,14 @@ export class ProfileUpdateService {
     return this.writer.apply(callerOf(session), {});
   }
 
+  /**
+   * Applies the fields sent, in our spelling or WeChat userInfo's, skipping WeChat's anonymous
+   * placeholders (PROFILE_PLACEHOLDER_RULE): a body of nothing but placeholders changes nothing and
+   * answers the current profile.
+   */
   async update(caller: CurrentUserContext, dto: UpdateProfileDto): Promise<UserProfile> {
-    const patch: UserProfilePatch = {};
-    if (dto.nickname !== undefined) patch.nickname = dto.nickname;
-    if (dto.avatarUrl !== undefined) patch.avatarUrl = dto.avatarUrl;
-    if (dto.gender !== undefined) patch.gender = dto.gender;
-    if (dto.nickname !== undefined && this.config.contentCheck) await this.screen(caller, dto.nickname);
+    const patch = profilePatch(dto);
+    if (patch.nickname && this.config.contentCheck) await this.screen(caller, patch.nickname);
     return this.writer.apply(caller, patch);
   }
 
@@ -70,6 +77,29 @@ export class ProfileUpdateService {
     }
     if (suggest !== 'pass') throw nicknameRejected();
   }
+}
+
+/**
+ * The columns an update body changes. Validation has trimmed the strings, refused a blank `nickname` and
+ * a `nickname`/`nickName` pair that differ; what is left to drop here are the placeholders.
+ */
+export function profilePatch(dto: UpdateProfileDto): UserProfilePatch {
+  const patch: UserProfilePatch = {};
+  // WeChat's own marker of the anonymous profile: every value in it is a placeholder.
+  if (dto.is_demote === true) return patch;
+  // A body with WeChat's `nickName` is a userInfo object, whose gender 0 means "not shared", not "unknown".
+  const userInfoShaped = dto.nickName !== undefined;
+  const nickname = dto.nickname ?? dto.nickName;
+  if (nickname !== undefined && !isWechatPlaceholderNickname(nickname)) patch.nickname = nickname;
+  if (dto.avatarUrl === null || (dto.avatarUrl && !isWechatAnonymousAvatar(dto.avatarUrl))) {
+    patch.avatarUrl = dto.avatarUrl;
+  }
+  if (dto.gender !== undefined && !(userInfoShaped && dto.gender === 0)) patch.gender = dto.gender;
+  for (const field of ['province', 'city', 'country', 'language'] as const) {
+    const value = dto[field];
+    if (value !== undefined && value !== '') patch[field] = value;
+  }
+  return patch;
 }
 
 function pick(profile: Record<string, unknown>): UserProfile {

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountController } from './account.controller.js';
+import { AccountService } from './account.service.js';
 import { AvatarFilesController } from './avatar-files.controller.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';
@@ -11,13 +13,15 @@ import { SessionKeyController } from './session-key.controller.js';
 import { UsersController } from './users.controller.js';
 
 /**
- * The caller's own user: profile, avatar upload, phone number, open-data decryption, session_key check.
+ * The caller's own user: profile, avatar upload, phone number, open-data decryption, session_key check,
+ * account deletion and data export.
  * Needs the (global) WechatClient, UsersService and the auth module's SessionService; reaches auth
  * only through `auth/index.ts`.
  */
 @Module({
-  controllers: [UsersController, SessionKeyController, AvatarFilesController],
+  controllers: [UsersController, AccountController, SessionKeyController, AvatarFilesController],
   providers: [
+    AccountService,
     ProfileWriter,
     ProfileUpdateService,
     AvatarStorageService,

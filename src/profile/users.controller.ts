@@ -17,7 +17,7 @@ import { AvatarStorageService } from './avatar-storage.service.js';
 import { BindPhoneDto } from './dto/bind-phone.dto.js';
 import { DecryptOpenDataDto } from './dto/decrypt-open-data.dto.js';
 import { DECRYPTED_DATA_SCHEMA } from './dto/decrypted-data.schema.js';
-import { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { PROFILE_PLACEHOLDER_RULE, UpdateProfileDto } from './dto/update-profile.dto.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';
 import { OpenDataService } from './open-data.service.js';
 import { PhoneBindingService } from './phone-binding.service.js';
@@ -56,7 +56,7 @@ export class UsersController {
   }
 
   @Patch()
-  @ProfileUpdateDocs('Change nickname, avatar URL or gender')
+  @ProfileUpdateDocs('Change nickname, avatar URL, gender or region; takes WeChat userInfo as is')
   update(
     @CurrentUser() caller: CurrentUserContext,
     @ValidBody() dto: UpdateProfileDto,
@@ -67,7 +67,7 @@ export class UsersController {
   /** wx.request has no PATCH method, so mini programs send the same update as PUT. */
   @Put()
   @ProfileUpdateDocs(
-    'Change nickname, avatar URL or gender (PUT alias of PATCH, for wx.request, which has no PATCH)',
+    'Same as PATCH /users/me, for wx.request, which has no PATCH; takes WeChat userInfo as is',
   )
   updateViaPut(
     @CurrentUser() caller: CurrentUserContext,
@@ -170,8 +170,33 @@ function ProfileUpdateDocs(summary: string) {
     ApiOperation({
       summary,
       description:
-        'Only the fields sent change. With `WECHAT_CONTENT_CHECK=true` a new nickname must get `pass` from ' +
-        'WeChat msgSecCheck; `review` and `risky` are both refused.',
+        "Only the fields sent change. Our spelling (`nickname`) and WeChat userInfo's (`nickName`, " +
+        '`avatarUrl`, `gender`, `province`, `city`, `country`, `language`, as `wx.getUserProfile` returns ' +
+        'them) are both accepted, any subset; other fields are refused. ' +
+        PROFILE_PLACEHOLDER_RULE +
+        ' With `WECHAT_CONTENT_CHECK=true` a new nickname must get `pass` from WeChat msgSecCheck; ' +
+        '`review` and `risky` are both refused.',
+    }),
+    ApiBody({
+      type: UpdateProfileDto,
+      examples: {
+        ours: {
+          summary: 'Our spelling (nickname input, chooseAvatar upload elsewhere)',
+          value: { nickname: '小明😀', gender: 1 },
+        },
+        userInfo: {
+          summary: 'WeChat userInfo as wx.getUserProfile returns it',
+          value: {
+            nickName: '小程序用户😀',
+            avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/example/132',
+            gender: 1,
+            province: 'Guangdong',
+            city: 'Guangzhou',
+            country: 'China',
+            language: 'zh_CN',
+          },
+        },
+      },
     }),
     ApiOkResponse({ type: UserProfileDto }),
     RouteSchema(USER_PROFILE_RESPONSE),

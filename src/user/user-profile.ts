@@ -11,6 +11,11 @@ export type UserProfile = {
   avatarUrl: string | null;
   /** 0 unknown, 1 male, 2 female. */
   gender: number;
+  /** WeChat userInfo's region and language, free text; null until sent. */
+  province: string | null;
+  city: string | null;
+  country: string | null;
+  language: string | null;
   phoneNumber: string | null;
   countryCode: string | null;
   /** ISO time. */
@@ -24,6 +29,10 @@ export function mapUserProfile(user: UserColumns): UserProfile {
     nickname: user.nickname,
     avatarUrl: user.avatarUrl,
     gender: user.gender,
+    province: user.province,
+    city: user.city,
+    country: user.country,
+    language: user.language,
     phoneNumber: user.phoneNumber,
     countryCode: user.countryCode,
     createdAt: new Date(user.createdAt).toISOString(),

@@ -2,7 +2,7 @@ import type { User } from './user.entity.js';
 
 /** Columns of the users table in entity order, for hand-written SQL on the login hot path. */
 export const USER_COLUMNS =
-  'id, appid, openid, unionid, nickname, avatar_url, gender, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
+  'id, appid, openid, unionid, nickname, avatar_url, gender, province, city, country, language, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
 
 /** A raw users row (mysql2 returns DATETIME as Date, TINYINT as number). */
 export interface UserRow {
@@ -13,6 +13,10 @@ export interface UserRow {
   nickname: string | null;
   avatar_url: string | null;
   gender: number;
+  province: string | null;
+  city: string | null;
+  country: string | null;
+  language: string | null;
   phone_number: string | null;
   pure_phone_number: string | null;
   country_code: string | null;
@@ -30,6 +34,10 @@ export function userFromRow(row: UserRow): User {
     nickname: row.nickname,
     avatarUrl: row.avatar_url,
     gender: Number(row.gender),
+    province: row.province,
+    city: row.city,
+    country: row.country,
+    language: row.language,
     phoneNumber: row.phone_number,
     purePhoneNumber: row.pure_phone_number,
     countryCode: row.country_code,

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { LANGUAGE_MAX_CODE_POINTS, REGION_MAX_CODE_POINTS } from './profile-text.js';
 
 /** The table the users live in unless `UserModule.forRoot({ tableName })` says otherwise. @publicApi */
 export const DEFAULT_USERS_TABLE = 'users';
@@ -38,6 +39,21 @@ export abstract class UserColumns {
   /** 0 unknown, 1 male, 2 female — WeChat's encoding. */
   @Column({ type: 'tinyint', unsigned: true, default: 0 })
   gender!: number;
+
+  /** From WeChat's userInfo (`province`); free text, e.g. "Guangdong". */
+  @Column({ type: 'varchar', length: REGION_MAX_CODE_POINTS, nullable: true })
+  province!: string | null;
+
+  @Column({ type: 'varchar', length: REGION_MAX_CODE_POINTS, nullable: true })
+  city!: string | null;
+
+  /** WeChat's userInfo `country` (e.g. "China"), not the phone number's `countryCode`. */
+  @Column({ type: 'varchar', length: REGION_MAX_CODE_POINTS, nullable: true })
+  country!: string | null;
+
+  /** WeChat's userInfo `language`, e.g. "zh_CN". */
+  @Column({ type: 'varchar', length: LANGUAGE_MAX_CODE_POINTS, nullable: true })
+  language!: string | null;
 
   @Column({ name: 'phone_number', type: 'varchar', length: 32, nullable: true })
   phoneNumber!: string | null;

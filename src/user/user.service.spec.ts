@@ -145,4 +145,28 @@ describe.each([
     await users.updateProfile(user.id, { nickname: '😀'.repeat(32) });
     expect((await users.findById(user.id))!.nickname).toBe('😀'.repeat(32));
   });
+
+  test('deleteById removes the row once (idempotent), and the openid can sign up again as a new user', async () => {
+    const openid = newOpenid();
+    const user = await users.upsertLogin(appid, openid);
+    await users.updateProfile(user.id, { nickname: '删除', phoneNumber: '13800138000' });
+    expect(await users.deleteById(user.id)).toBe(true);
+    expect(await users.deleteById(user.id)).toBe(false);
+    expect(await users.findById(user.id)).toBeNull();
+    const again = await users.upsertLogin(appid, openid);
+    expect(again.id).not.toBe(user.id);
+    expect(again).toMatchObject({ nickname: null, phoneNumber: null });
+  });
+
+  test('countOthersWithAvatarContaining counts other rows mentioning a file, and treats % and _ literally', async () => {
+    const file = `/avatars/${randomBytes(32).toString('hex')}.png`;
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => users.upsertLogin(appid, newOpenid())));
+    await users.updateProfile(a.id, { avatarUrl: `https://api.example.com${file}` });
+    await users.updateProfile(b.id, { avatarUrl: `https://cdn.example.com${file}?v=2` });
+    await users.updateProfile(c.id, { avatarUrl: `https://cdn.example.com/avatars/other.png` });
+    expect(await users.countOthersWithAvatarContaining(file, a.id)).toBe(1);
+    expect(await users.countOthersWithAvatarContaining(file, c.id)).toBe(2);
+    expect(await users.countOthersWithAvatarContaining('%', c.id)).toBe(0);
+    expect(await users.countOthersWithAvatarContaining(file.replace(/\d/g, '_'), c.id)).toBe(0);
+  });
 });

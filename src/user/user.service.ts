@@ -10,7 +10,17 @@ import { verifyUsersTable } from './users-table.check.js';
 export type UserProfilePatch = Partial<
   Pick<
     User,
-    'nickname' | 'avatarUrl' | 'gender' | 'phoneNumber' | 'purePhoneNumber' | 'countryCode' | 'unionid'
+    | 'nickname'
+    | 'avatarUrl'
+    | 'gender'
+    | 'province'
+    | 'city'
+    | 'country'
+    | 'language'
+    | 'phoneNumber'
+    | 'purePhoneNumber'
+    | 'countryCode'
+    | 'unionid'
   >
 >;
 
@@ -139,6 +149,30 @@ export class UsersService implements OnApplicationBootstrap {
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /**
+   * Deletes the user's row, and with it every profile field and the phone number (account deletion).
+   * Idempotent: false when there was no such row. A later login with the same openid creates a new,
+   * empty user.
+   */
+  async deleteById(id: number): Promise<boolean> {
+    const { affected } = await this.users.delete({ id });
+    return (affected ?? 0) > 0;
+  }
+
+  /**
+   * How many users other than `exceptId` have an avatarUrl containing `fragment` (e.g.
+   * `/avatars/<sha256>.png`): whether a shared, content-addressed avatar file is still in use, whatever
+   * host its URLs were built with. A scan (avatar_url has no index); only account deletion asks.
+   */
+  countOthersWithAvatarContaining(fragment: string, exceptId: number): Promise<number> {
+    const pattern = `%${fragment.replace(/[!%_]/g, '!$&')}%`;
+    return this.users
+      .createQueryBuilder('user')
+      .where("user.avatarUrl LIKE :pattern ESCAPE '!'", { pattern })
+      .andWhere('user.id <> :exceptId', { exceptId })
+      .getCount();
   }
 
   async updateProfile(id: number, patch: UserProfilePatch): Promise<User> {

@@ -72,6 +72,60 @@ describe('the users table, under a name of the host app’s choosing', () => {
     expect(await dataSource.query(`SHOW CREATE TABLE \`${table}\``)).toEqual(before);
   });
 
+  test('a table whose later migrations are pending stops start-up, naming the missing columns', async () => {
+    await dataSource.runMigrations();
+    await dataSource.undoLastMigration();
+    try {
+      const error = await service()
+        .onApplicationBootstrap()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UsersTableError);
+      expect(String(error)).toContain('lacks `province`, `city`, `country`, `language`');
+      expect(String(error)).toContain(`userMigrations('${table}')`);
+    } finally {
+      await dataSource.runMigrations();
+    }
+  });
+
+  test("the migrations add WeChat userInfo's region columns, utf8mb4 with emoji byte-exact, on this table too", async () => {
+    const columns = (await dataSource.query(
+      `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, CHARACTER_SET_NAME AS charset,
+              COLLATION_NAME AS collation, IS_NULLABLE AS nullable
+         FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME IN ('province', 'city', 'country', 'language')
+        ORDER BY ORDINAL_POSITION`,
+      [table],
+    )) as Record<string, string>[];
+    const text = { charset: 'utf8mb4', collation: 'utf8mb4_unicode_ci', nullable: 'YES' };
+    expect(columns).toEqual([
+      { name: 'province', type: 'varchar(64)', ...text },
+      { name: 'city', type: 'varchar(64)', ...text },
+      { name: 'country', type: 'varchar(64)', ...text },
+      { name: 'language', type: 'varchar(16)', ...text },
+    ]);
+
+    const users = service();
+    const { id } = await users.findOrCreate({ appid: 'wx0123456789abcdef', openid: 'oRegion' });
+    const region = { province: '𠀀😀', city: '广州😀', country: '😀'.repeat(64), language: 'zh_CN😀' };
+    await users.updateProfile(id, region);
+    const [hex] = await dataSource.query(
+      `SELECT HEX(province) AS province, HEX(city) AS city, HEX(country) AS country, HEX(language) AS language
+         FROM \`${table}\` WHERE id = ?`,
+      [id],
+    );
+    const utf8Hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase();
+    expect(hex).toEqual({
+      province: utf8Hex(region.province),
+      city: utf8Hex(region.city),
+      country: utf8Hex(region.country),
+      language: utf8Hex(region.language),
+    });
+    // The login's hand-written upsert (RETURNING on MariaDB) reads them back too.
+    expect(
+      (await users.findOrCreate({ appid: 'wx0123456789abcdef', openid: 'oRegion' })).snapshot,
+    ).toMatchObject(region);
+  });
+
   test('table names that are not plain identifiers are refused', () => {
     expect(() => userEntity('users; DROP TABLE x')).toThrow(/letters, digits and underscores/);
   });

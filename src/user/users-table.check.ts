@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 
 /** Identifier columns that must compare byte-wise: WeChat's openids are case-sensitive. */
 const IDENTIFIER_COLUMNS = ['appid', 'openid', 'unionid'];
+/** Columns of later migrations (AddUserRegion…), which the login's hand-written SQL reads. */
+const LATER_COLUMNS = ['province', 'city', 'country', 'language'];
 
 /** The users table is missing or unsafe; raised at start-up. @publicApi */
 export class UsersTableError extends Error {
@@ -43,6 +45,14 @@ export async function verifyUsersTable(dataSource: DataSource, table: string): P
       throw new UsersTableError(
         `weapp-auth: the users table \`${table}\` was not made by weapp-auth's migrations: ${problems.join('; ')}. ` +
           `Create it with userMigrations('${table}') from weapp-auth/users (never with synchronize).`,
+      );
+    }
+    const pending = LATER_COLUMNS.filter((name) => !columns.some((column) => column.name === name));
+    if (pending.length > 0) {
+      throw new UsersTableError(
+        `weapp-auth: the users table \`${table}\` lacks ${pending.map((name) => `\`${name}\``).join(', ')}: ` +
+          `its migrations are not all applied. Run userMigrations('${table}') from weapp-auth/users ` +
+          '(migrationsRun: true, or typeorm migration:run) before starting.',
       );
     }
   } finally {

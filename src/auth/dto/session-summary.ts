@@ -12,6 +12,7 @@ export interface SessionSummary {
   userAgent: string | null;
 }
 
+/** A session record as its user sees it in a list; `current` marks `currentSessionId`. @publicApi */
 export function mapSessionSummary(record: SessionRecord, currentSessionId: string): SessionSummary {
   return {
     id: record.id,

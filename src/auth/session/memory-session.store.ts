@@ -75,6 +75,10 @@ export class MemorySessionStore extends SessionStore {
     return this.live(this.sessionKeys, `${appid}:${userId}`)?.value ?? null;
   }
 
+  async deleteSessionKey(appid: string, userId: number): Promise<void> {
+    this.sessionKeys.delete(`${appid}:${userId}`);
+  }
+
   private live<T>(map: Map<string, Expiring<T>>, key: string): Expiring<T> | undefined {
     const entry = map.get(key);
     if (entry && entry.retainUntil <= this.now()) {

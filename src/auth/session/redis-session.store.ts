@@ -191,6 +191,10 @@ export class RedisSessionStore extends SessionStore {
     return this.run('find-session-key', () => this.redis.get(this.userKey(appid, userId, 'session-key')));
   }
 
+  async deleteSessionKey(appid: string, userId: number): Promise<void> {
+    await this.run('delete-session-key', () => this.redis.del(this.userKey(appid, userId, 'session-key')));
+  }
+
   private sessionKey(tokenHash: string): string {
     return `${this.prefix}session:{${tokenHash}}`;
   }

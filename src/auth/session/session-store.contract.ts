@@ -107,6 +107,21 @@ export function describeSessionStoreContract(
       expect(await store.findSessionKey(appid, userId + 1)).toBeNull();
     });
 
+    test("deleteSessionKey forgets one user's session_key only, leaves the sessions, and is idempotent", async () => {
+      const session = newSession();
+      const { userId } = session.record;
+      const other = ++nextUserId;
+      await store.createWithSessionKey(session, far(), { sealed: 'sealed-gone', retainUntil: far() });
+      await store.saveSessionKey(appid, other, 'sealed-kept', far());
+
+      await store.deleteSessionKey(appid, userId);
+      expect(await store.findSessionKey(appid, userId)).toBeNull();
+      expect(await store.findSessionKey(appid, other)).toBe('sealed-kept');
+      expect(await store.find(session.tokenHash)).toEqual(session.record);
+      await expect(store.deleteSessionKey(appid, userId)).resolves.toBeUndefined();
+      await expect(store.deleteSessionKey(appid, ++nextUserId)).resolves.toBeUndefined();
+    });
+
     test("a login's session and session_key are saved together, and the session is listed", async () => {
       const session = newSession();
       const { userId } = session.record;

@@ -154,6 +154,17 @@ export class SessionService {
     return this.guard(() => this.store.revokeAll(appid, userId));
   }
 
+  /**
+   * Forgets a user entirely (account deletion): the stored session_key, then every session. The key
+   * goes first so that a failure in between leaves the caller's token working for a retry; once the
+   * sessions are gone, nothing of the user is left to retry with. Idempotent; 503 on a store outage.
+   * Returns how many sessions were revoked.
+   */
+  async forgetUser(appid: string, userId: number): Promise<number> {
+    await this.guard(() => this.store.deleteSessionKey(appid, userId));
+    return this.revokeAll(appid, userId);
+  }
+
   /** Logout: revokes the session behind a raw token if it still exists. Idempotent. */
   async revokeToken(token: string): Promise<void> {
     const record = await this.guard(() => this.store.find(hashSessionToken(token)));

@@ -91,6 +91,12 @@ export abstract class SessionStore {
   /** The sealed session_key saved by {@link saveSessionKey}, or null. */
   abstract findSessionKey(appid: string, userId: number): Promise<string | null>;
 
+  /**
+   * Forgets the user's sealed session_key (account deletion). Idempotent: none stored is fine.
+   * Sessions are not touched; revoke them separately.
+   */
+  abstract deleteSessionKey(appid: string, userId: number): Promise<void>;
+
   /** Releases connections the store opened itself. */
   async close(): Promise<void> {}
 }

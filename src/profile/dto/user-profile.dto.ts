@@ -15,6 +15,28 @@ export class UserProfileDto implements UserProfile {
   @ApiProperty({ example: 0, description: '0 unknown, 1 male, 2 female', enum: [0, 1, 2] })
   gender!: number;
 
+  @ApiProperty({
+    example: 'Guangdong',
+    nullable: true,
+    type: String,
+    description: "WeChat userInfo's province",
+  })
+  province!: string | null;
+
+  @ApiProperty({ example: 'Guangzhou', nullable: true, type: String, description: "WeChat userInfo's city" })
+  city!: string | null;
+
+  @ApiProperty({
+    example: 'China',
+    nullable: true,
+    type: String,
+    description: "WeChat userInfo's country (not the phone number's countryCode)",
+  })
+  country!: string | null;
+
+  @ApiProperty({ example: 'zh_CN', nullable: true, type: String, description: "WeChat userInfo's language" })
+  language!: string | null;
+
   @ApiProperty({ example: '13800138000', nullable: true, type: String })
   phoneNumber!: string | null;
 

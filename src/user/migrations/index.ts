@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { DEFAULT_USERS_TABLE } from '../user.entity.js';
 import { createUsersMigration } from './1763700000000-create-users.js';
+import { addUserRegionMigration } from './1796000000000-add-user-region.js';
 
 /**
  * Every migration of the users table, in order, for a DataSource's `migrations`. Use the same
@@ -8,5 +9,5 @@ import { createUsersMigration } from './1763700000000-create-users.js';
  * @publicApi
  */
 export function userMigrations(tableName: string = DEFAULT_USERS_TABLE): (new () => MigrationInterface)[] {
-  return [createUsersMigration(tableName)];
+  return [createUsersMigration(tableName), addUserRegionMigration(tableName)];
 }

@@ -7,7 +7,11 @@ const MESSAGES = {
   WECHAT_RATE_LIMITED: 'Too many attempts, try again later',
   PHONE_CODE_INVALID: 'That did not work, tap the button again',
   NICKNAME_REJECTED: 'Please choose another nickname',
+  PRIVACY_NOT_AUTHORIZED: 'This needs your consent to the privacy guide',
 };
+
+/** The user said no (a sheet declined): nothing to report. */
+const DECLINED = ['PHONE_NUMBER_DENIED', 'USER_INFO_DENIED'];
 
 Page({
   data: {
@@ -39,6 +43,17 @@ Page({
     await this.save(() => app.auth.updateProfile({ nickname }));
   },
 
+  /**
+   * The seeds' flow: wx.getUserProfile, then PUT /users/me with the userInfo as WeChat hands it over
+   * (nickName, avatarUrl, gender, province, city, country, language). wx.getUserProfile only works
+   * straight from a tap, so nothing may be awaited before it. Since 2022-11 WeChat answers "微信用户"
+   * and a grey avatar, which the server ignores: the avatar button and the nickname input are how users
+   * set their profile today.
+   */
+  onUseWechatProfile() {
+    this.save(() => app.auth.saveWechatUserInfo({ desc: '用于完善用户资料' }));
+  },
+
   /** <button open-type="getPhoneNumber">: the client sends detail.code; a tap before login still works. */
   async onGetPhoneNumber(event) {
     await this.save(() => app.auth.getPhoneNumber(event));
@@ -49,8 +64,8 @@ Page({
     try {
       this.setData({ user: await change() });
     } catch (error) {
-      // Declining the phone-number sheet is the user's choice, not an error to report.
-      if (error.code !== 'PHONE_NUMBER_DENIED') this.showError(error);
+      // Declining a sheet is the user's choice, not an error to report.
+      if (DECLINED.indexOf(error.code) < 0) this.showError(error);
     } finally {
       this.setData({ saving: false });
     }

@@ -1,0 +1,96 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { mapSessionSummary, SessionService, type CurrentUserContext } from '../auth/index.js';
+import { errorMessage } from '../common/error-message.js';
+import { mapUserProfile } from '../user/user-profile.js';
+import type { User } from '../user/user.entity.js';
+import { UsersService } from '../user/user.service.js';
+import { AvatarStorageService } from './avatar-storage.service.js';
+import type { AccountExport } from './dto/account-export.dto.js';
+import { databaseUnavailable, userNotFound } from './profile.errors.js';
+
+/**
+ * The account lifecycle the PIPL gives users and WeChat's review asks for: deleting the account and
+ * exporting what is stored about it.
+ */
+@Injectable()
+export class AccountService {
+  private readonly logger = new Logger(AccountService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionService,
+    private readonly avatars: AvatarStorageService,
+  ) {}
+
+  /**
+   * Deletes the caller's account for good: avatar file (unless another user shares it), user row
+   * (profile, phone number, WeChat identifiers), stored session_key, every session.
+   *
+   * Ordered so that a failure at any step (503) leaves the caller's token working and a retry with it
+   * finishes the job, each step being idempotent:
+   * 1. the avatar file, while the row still says which file it is (after the row, a failure would
+   *    leave the file behind with nothing pointing at it);
+   * 2. the row (already gone: a retry after a session-store failure);
+   * 3. in the session store, last, because it ends the token the retry needs: the session_key, then
+   *    every session. The guard authenticates from the session store only, so a retry after a database
+   *    failure still gets here.
+   */
+  async delete(caller: CurrentUserContext): Promise<void> {
+    const user = await this.database('load', () => this.users.findById(caller.userId));
+    if (user) {
+      await this.removeAvatarIfUnshared(user);
+      await this.database('delete', () => this.users.deleteById(user.id));
+    }
+    await this.sessions.forgetUser(caller.appid, caller.userId);
+    this.logger.log(`user ${caller.userId} deleted their account`);
+  }
+
+  /** Everything stored about the caller, read from the database, not from the session's cached copy. */
+  async export(caller: CurrentUserContext, now = new Date()): Promise<AccountExport> {
+    const user = await this.database('load', () => this.users.findById(caller.userId));
+    if (!user) throw userNotFound();
+    const sessions = await this.sessions.list(caller.appid, caller.userId, now.getTime());
+    return {
+      exportedAt: now.toISOString(),
+      profile: mapUserProfile(user),
+      phone: {
+        phoneNumber: user.phoneNumber,
+        purePhoneNumber: user.purePhoneNumber,
+        countryCode: user.countryCode,
+      },
+      wechat: { appid: user.appid, openid: user.openid, unionid: user.unionid },
+      createdAt: toIso(user.createdAt),
+      updatedAt: toIso(user.updatedAt),
+      lastLoginAt: user.lastLoginAt === null ? null : toIso(user.lastLoginAt),
+      sessions: sessions.map((record) => mapSessionSummary(record, caller.sessionId)),
+    };
+  }
+
+  /**
+   * Avatar files are content-addressed and shared by everyone who uploaded the same picture, whatever
+   * host their URLs were built with, so the file goes only when no other row mentions it. A file the
+   * user replaced earlier is not tracked and stays (it may be anyone's).
+   */
+  private async removeAvatarIfUnshared(user: User): Promise<void> {
+    const file = this.avatars.storedFileOf(user.avatarUrl);
+    if (!file) return;
+    const others = await this.database('avatar check', () =>
+      this.users.countOthersWithAvatarContaining(this.avatars.referenceTo(file), user.id),
+    );
+    if (others === 0) await this.avatars.remove(file);
+  }
+
+  private async database<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      this.logger.error(`account ${operation} failed: ${errorMessage(error)}`);
+      throw databaseUnavailable();
+    }
+  }
+}
+
+function toIso(value: Date | string): string {
+  return new Date(value).toISOString();
+}
