@@ -2,7 +2,7 @@ import { createDecipheriv } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { encryptForClient, rawDataSignature, sessionKeySignature } from './simulator-crypto.js';
 
-// Official vectors, see wechat-api.md §7.
+// Official vectors, see docs/wechat-api-notes.md §7.
 describe('simulator crypto', () => {
   test('checksession signature is HMAC-SHA256 keyed by the session_key text over ""', () => {
     expect(sessionKeySignature('o0q0otL8aEzpcZL/FT9WsQ==')).toBe(

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash, createHmac } from 'node:crypto';
 
-/** What a mini program receives from getUserProfile & co (wechat-api.md §7). @publicApi */
+/** What a mini program receives from getUserProfile & co (docs/wechat-api-notes.md §7). @publicApi */
 export interface ClientEncryptedData {
   /** base64 AES-128-CBC ciphertext of the payload JSON plus `watermark`. */
   encryptedData: string;
@@ -14,13 +14,13 @@ export interface ClientEncryptedData {
 
 /**
  * The login-state signature checksession/resetusersessionkey expect: lowercase hex
- * HMAC-SHA256 keyed with the session_key's base64 *text* over the empty string (wechat-api.md §3).
+ * HMAC-SHA256 keyed with the session_key's base64 *text* over the empty string (docs/wechat-api-notes.md §3).
  */
 export function sessionKeySignature(sessionKey: string): string {
   return createHmac('sha256', sessionKey).update('').digest('hex');
 }
 
-/** rawData signature: lowercase hex sha1(rawData + session_key) (wechat-api.md §7). */
+/** rawData signature: lowercase hex sha1(rawData + session_key) (docs/wechat-api-notes.md §7). */
 export function rawDataSignature(rawData: string, sessionKey: string): string {
   return createHash('sha1')
     .update(rawData + sessionKey, 'utf8')
@@ -30,7 +30,7 @@ export function rawDataSignature(rawData: string, sessionKey: string): string {
 /**
  * Encrypts like WeChat does for open data: AES-128-CBC, key = base64-decoded session_key, Node's
  * default auto-padding, which is PKCS#7 on 16-byte blocks. Real data is padded to 16, and 32-byte
- * padding would break strict decryptors (wechat-api.md §7), so never pad to 32 here.
+ * padding would break strict decryptors (docs/wechat-api-notes.md §7), so never pad to 32 here.
  */
 export function encryptForClient(
   payload: Record<string, unknown>,

@@ -1,7 +1,7 @@
 import type { SimulatorRandom } from './simulator-random.js';
 
 /**
- * errmsg texts as WeChat sends them, before the ` rid: …` suffix (wechat-api.md §1.1, §9).
+ * errmsg texts as WeChat sends them, before the ` rid: …` suffix (docs/wechat-api-notes.md §1.1, §9).
  *
  * @publicApi
  */

@@ -45,7 +45,7 @@ export class SimulatorRandom {
     return out;
   }
 
-  /** wx.login code: 32 chars `[0-9A-Za-z]` (wechat-api.md §1.2). */
+  /** wx.login code: 32 chars `[0-9A-Za-z]` (docs/wechat-api-notes.md §1.2). */
   loginCode(): string {
     return this.chars(32, ALPHANUMERIC);
   }

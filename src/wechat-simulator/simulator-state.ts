@@ -9,7 +9,7 @@ import { SimulatorInputError } from './simulator-input.js';
 import { deriveUnionid, type SimulatorRandom } from './simulator-random.js';
 import type { ResolvedSimulatorOptions, SimulatorApp } from './wechat-simulator.options.js';
 
-/** Login and phone codes live 5 minutes (wechat-api.md §2, §6). */
+/** Login and phone codes live 5 minutes (docs/wechat-api-notes.md §2, §6). */
 export const CODE_TTL_MS = 300_000;
 const PRUNE_EVERY = 1024;
 
@@ -127,7 +127,7 @@ export class SimulatorState {
     return record && record.expiresAt > this.clock.now() ? record : undefined;
   }
 
-  /** resetusersessionkey: a new key that inherits the old expiry (wechat-api.md §4). */
+  /** resetusersessionkey: a new key that inherits the old expiry (docs/wechat-api-notes.md §4). */
   replaceSessionKey(user: SimulatedUser): SessionKeyRecord {
     const old = user.sessionKey!;
     user.sessionKey = { key: this.random.sessionKey(), issuedAt: this.clock.now(), expiresAt: old.expiresAt };

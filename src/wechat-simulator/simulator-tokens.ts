@@ -20,7 +20,7 @@ export interface AccessTokenRecord {
   revokedAt?: number;
 }
 
-/** What both token endpoints return on success (no errcode, wechat-api.md §5). @internal */
+/** What both token endpoints return on success (no errcode, docs/wechat-api-notes.md §5). @internal */
 export interface TokenAnswer {
   access_token: string;
   expires_in: number;

@@ -126,7 +126,7 @@ function run(ctx: SimulatorContext, endpoint: WechatEndpoint, call: WechatCall):
 
 /**
  * The answer with raw (unescaped) control characters inside a string, as WeChat has sent
- * (wechat-api.md §1 "JSON leniency"). They go into `errmsg` when there is one, else into an extra
+ * (docs/wechat-api-notes.md §1 "JSON leniency"). They go into `errmsg` when there is one, else into an extra
  * `sim_note` field, so a client that strips them or parses leniently still reads correct values.
  */
 function withControlChars(body: WechatBody): string {

@@ -12,7 +12,7 @@ import {
 } from './wechat-endpoint.js';
 
 /**
- * `POST /wxa/business/getuserphonenumber?access_token=` (wechat-api.md §6). The code is single use
+ * `POST /wxa/business/getuserphonenumber?access_token=` (docs/wechat-api-notes.md §6). The code is single use
  * and 5 minutes long; a code minted under another app than the token's is 40013; an `openid` in the
  * body that is not the code's owner is 40029 (the doc only says WeChat checks it).
  */
@@ -52,7 +52,7 @@ export const getuserphonenumber: WechatEndpoint = {
 const TEXT_FIELDS = ['content', 'nickname', 'title', 'signature'];
 
 /**
- * `POST /wxa/msg_sec_check?access_token=` v2 (wechat-api.md §9). errcode is 0 even for risky text;
+ * `POST /wxa/msg_sec_check?access_token=` v2 (docs/wechat-api-notes.md §9). errcode is 0 even for risky text;
  * the verdict is `result.suggest`. Configured sensitive words (case-insensitive) make it risky.
  */
 export const msgSecCheck: WechatEndpoint = {

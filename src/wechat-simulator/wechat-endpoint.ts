@@ -37,7 +37,7 @@ export function requirePost(call: WechatCall, errcode = 43002): void {
 
 /**
  * The JSON body of a POST endpoint: empty → 44002; not a JSON object, or `access_token` put in the
- * body instead of the query string → 47001 (wechat-api.md §1).
+ * body instead of the query string → 47001 (docs/wechat-api-notes.md §1).
  */
 export function jsonBody(call: WechatCall): Record<string, unknown> {
   if (call.rawBody.trim().length === 0) throw new WechatError(44002);

@@ -4,7 +4,7 @@ import { WechatSimulator } from './wechat-simulator.js';
 import { DEFAULT_SIMULATOR_APP, type WechatSimulatorOptions } from './wechat-simulator.options.js';
 
 const { appid, secret } = DEFAULT_SIMULATOR_APP;
-// 2024-08-22 01:14:57 UTC, the moment of the observed rid 66c69111-… (wechat-api.md §1).
+// 2024-08-22 01:14:57 UTC, the moment of the observed rid 66c69111-… (docs/wechat-api-notes.md §1).
 const T0 = Date.UTC(2024, 7, 22, 1, 14, 57);
 
 async function get(url: string, init?: RequestInit) {

@@ -6,7 +6,7 @@ import type { AccessTokenRecord } from './simulator-tokens.js';
 import { ok, requireToken, tokenAppid, type WechatCall, type WechatEndpoint } from './wechat-endpoint.js';
 
 /**
- * `GET /sns/jscode2session` (wechat-api.md §2). Parameters are read from the query string only, so
+ * `GET /sns/jscode2session` (docs/wechat-api-notes.md §2). Parameters are read from the query string only, so
  * a client posting them in a body gets 41002 like on WeChat. No errcode on success.
  */
 export const jscode2session: WechatEndpoint = {
@@ -43,7 +43,7 @@ export const jscode2session: WechatEndpoint = {
     return answer;
   },
   onErrcodeFault(ctx, call, fault) {
-    // Whether a failed exchange burned the code is unknown (wechat-api.md §12.3): tests choose.
+    // Whether a failed exchange burned the code is unknown (docs/wechat-api-notes.md §12.3): tests choose.
     if (!fault.consumeCode) return;
     const code = ctx.state.loginCodes.get(call.query.get('js_code') ?? '');
     if (code && code.appid === call.query.get('appid')) code.used = true;
@@ -75,7 +75,7 @@ function signedTarget(ctx: SimulatorContext, call: WechatCall) {
   return { appid: tokenAppid(ctx, call), openid: call.query.get('openid') ?? undefined };
 }
 
-/** `GET /wxa/checksession` (wechat-api.md §3). */
+/** `GET /wxa/checksession` (docs/wechat-api-notes.md §3). */
 export const checksession: WechatEndpoint = {
   api: 'checksession',
   path: '/wxa/checksession',
@@ -86,7 +86,10 @@ export const checksession: WechatEndpoint = {
   },
 };
 
-/** `GET /wxa/resetusersessionkey` (wechat-api.md §4): old key dead at once, new key keeps its expiry. */
+/**
+ * `GET /wxa/resetusersessionkey` (docs/wechat-api-notes.md §4): old key dead at once, new key keeps its
+ * expiry.
+ */
 export const resetusersessionkey: WechatEndpoint = {
   api: 'resetusersessionkey',
   path: '/wxa/resetusersessionkey',

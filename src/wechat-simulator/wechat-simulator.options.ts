@@ -19,11 +19,14 @@ export interface SimulatorApp {
 
 /**
  * When minting a login code (the simulator's `wx.login`) creates a new session_key.
- * WeChat only says a new code *may* rotate the key (wechat-api.md §2, §12.2), so tests pick one.
+ * WeChat only says a new code *may* rotate the key (docs/wechat-api-notes.md §2, §12.2), so tests pick one.
  */
 export type SessionKeyRotation = 'always' | 'never' | { minIntervalSeconds: number };
 
-/** Optional jscode2session per-minute limit (45011). WeChat's scope is disputed (wechat-api.md §12.1). */
+/**
+ * Optional jscode2session per-minute limit (45011). WeChat's scope is disputed
+ * (docs/wechat-api-notes.md §12.1).
+ */
 export type LoginRateLimit = false | { perMinute: number; scope: 'openid' | 'appid' };
 
 /** The WeChat endpoints the simulator serves, named by the last path segment. */
@@ -58,7 +61,10 @@ export interface WechatSimulatorOptions {
   controlApi?: boolean;
   /** Default `'always'`: every minted login code carries a fresh session_key. */
   sessionKeyRotation?: SessionKeyRotation;
-  /** Absolute session_key lifetime from its creation; default 3 days (the one staff answer, wechat-api.md §2). */
+  /**
+   * Absolute session_key lifetime from its creation; default 3 days (the one staff answer,
+   * docs/wechat-api-notes.md §2).
+   */
   sessionKeyTtlSeconds?: number;
   /** Default false (no limit). */
   loginRateLimit?: LoginRateLimit;
@@ -104,7 +110,7 @@ export interface ResolvedSimulatorOptions {
 }
 
 // Observed headers: jscode2session says text/plain, the token API says `encoding=` instead of
-// `charset=` (wechat-api.md §1). Other endpoints are assumed to behave like the token API.
+// `charset=` (docs/wechat-api-notes.md §1). Other endpoints are assumed to behave like the token API.
 const JSON_CONTENT_TYPE = 'application/json; encoding=utf-8';
 const DEFAULT_CONTENT_TYPES: Record<WechatApiName, string> = {
   jscode2session: 'text/plain',

@@ -17,7 +17,7 @@ function checkCredentials(
   if (app.secret !== secret) throw new WechatError(40125);
 }
 
-/** `GET /cgi-bin/token` (wechat-api.md §5.1): a new token per call; no errcode on success. */
+/** `GET /cgi-bin/token` (docs/wechat-api-notes.md §5.1): a new token per call; no errcode on success. */
 export const token: WechatEndpoint = {
   api: 'token',
   path: '/cgi-bin/token',
@@ -29,7 +29,7 @@ export const token: WechatEndpoint = {
   },
 };
 
-/** `POST /cgi-bin/stable_token` (wechat-api.md §5.2): JSON body only. */
+/** `POST /cgi-bin/stable_token` (docs/wechat-api-notes.md §5.2): JSON body only. */
 export const stableToken: WechatEndpoint = {
   api: 'stable_token',
   path: '/cgi-bin/stable_token',

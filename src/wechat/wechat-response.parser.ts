@@ -3,7 +3,8 @@ import { WechatApiError, type WechatApiName } from './wechat-api.error.js';
 /** A decoded WeChat JSON body whose errcode was 0 or absent. @internal */
 export type WechatPayload = Record<string, unknown>;
 
-// C0 controls, DEL and C1 controls: what easywechat 3.x strips before json_decode (reference §1).
+// C0 controls, DEL and C1 controls: what easywechat 3.x strips before json_decode
+// (docs/wechat-api-notes.md §1).
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
 const MAX_ERRMSG_LENGTH = 300;

@@ -51,9 +51,9 @@ function isTokenRejection(error: unknown): error is WechatApiError {
  * Client for the WeChat Mini Program server APIs a login backend needs. Every method names its appid; an
  * appid not in the options fails as MISCONFIGURED without a network call.
  *
- * Retries, per reference §1/§11: jscode2session and getuserphonenumber consume a single-use code and are never
- * retried on -1; checksession, msg_sec_check and the token fetch retry once on -1 after ~200 ms; every
- * token-protected call refreshes the token and retries once on 40001/40014/42001.
+ * Retries, per docs/wechat-api-notes.md §1/§11: jscode2session and getuserphonenumber consume a single-use
+ * code and are never retried on -1; checksession, msg_sec_check and the token fetch retry once on -1 after
+ * ~200 ms; every token-protected call refreshes the token and retries once on 40001/40014/42001.
  *
  * Errors are {@link WechatApiError}s whose message, fields and logs never contain the AppSecret, a code,
  * a session_key or an access_token.
@@ -270,7 +270,8 @@ export class WechatClient implements OnApplicationShutdown {
       method: 'POST',
       path: '/cgi-bin/stable_token',
       query: {},
-      // force_refresh=false: every instance gets the same token while it has > 5 min left (reference §5.2).
+      // force_refresh=false: every instance gets the same token while it has > 5 min left
+      // (docs/wechat-api-notes.md §5.2).
       body: { grant_type: 'client_credential', appid, secret: app.secret, force_refresh: false },
       secrets: [app.secret],
     };
@@ -278,8 +279,8 @@ export class WechatClient implements OnApplicationShutdown {
     try {
       payload = await this.retryBusyOnce(api, () => this.http.call(request));
     } catch (error) {
-      // On the token endpoints 40001 means a wrong AppSecret (reference §1.1), not a bad token: there is
-      // nothing to refresh, so it must not look like TOKEN_INVALID to callers or to withAccessToken.
+      // On the token endpoints 40001 means a wrong AppSecret (docs/wechat-api-notes.md §1.1), not a bad token:
+      // there is nothing to refresh, so it must not look like TOKEN_INVALID to callers or to withAccessToken.
       if (error instanceof WechatApiError && error.errcode === 40001) {
         const { errcode, errmsg, rid } = error;
         throw new WechatApiError({ api, kind: 'MISCONFIGURED', errcode, errmsg, rid });

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { WechatDecryptError } from './wechat-api.error.js';
 import { decryptData, sessionKeySignature, verifyRawDataSignature } from './wechat.crypto.js';
 
-// Official WXBizDataCrypt sample (reference §7).
+// Official WXBizDataCrypt sample (docs/wechat-api-notes.md §7).
 const SAMPLE = {
   appid: 'wx4f4bc4dec97d474b',
   sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==',

@@ -37,8 +37,8 @@ function decodeBase64(value: unknown): Buffer {
 
 /**
  * Strict PKCS#7 for 16-byte blocks: the last byte n is 1..16 and the last n bytes all equal n.
- * WeChat pads to 16 (verified on the official sample, reference §7); the 1..32 leniency of some SDKs
- * comes from Official-Account message crypto and is not applied here.
+ * WeChat pads to 16 (verified on the official sample, docs/wechat-api-notes.md §7); the 1..32 leniency of some
+ * SDKs comes from Official-Account message crypto and is not applied here.
  */
 function unpadPkcs7(plain: Buffer): Buffer {
   const n = plain.length === 0 ? 0 : plain[plain.length - 1];
