@@ -1,16 +1,16 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build with every dependency, run without the build/test tools, as a non-root user.
 
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS, inside package.json's engines (^22.13.0 || >=24.11.0) and the version CI tests first.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 (the development fallback) compiles from source when no prebuilt binary is reachable.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# No compiler toolchain: nothing is built natively (the development database is sql.js, WebAssembly).
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 # No `npm prune --omit=dev`: the package's own peers (@nestjs/*, typeorm, ioredis, …) and everything
-# only this server needs (platform-fastify, config, terminus, swagger, mysql2, better-sqlite3, pino, …)
+# only this server needs (platform-fastify, config, terminus, swagger, mysql2, sql.js, pino, …)
 # are devDependencies now, so that a consumer of the npm package does not install them; a prune would
 # strip the server's runtime. Instead remove just the build, test and lint tools by name. If a new
 # tool is added to devDependencies and not listed here, the image only gets bigger, never broken.
@@ -18,7 +18,7 @@ RUN npm run build && npm uninstall --no-save --ignore-scripts --no-audit --no-fu
       typescript typescript-eslint eslint @eslint/js globals prettier \
       jest ts-jest @jest/globals @types/node autocannon playwright-core miniprogram-api-typings
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000

@@ -1,10 +1,11 @@
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { LogController, type FastifyRequest } from 'fastify';
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { apiError } from './common/error-catalogue.js';
 import { ErrorResponseFilter } from './common/error-response.filter.js';
 import { RouteMethods } from './common/route-methods.js';
 import type { AllConfig } from './config/config.type.js';
@@ -52,8 +53,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   });
   app.useLogger(new NestPinoLogger(rootLogger));
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: a text/plain body would otherwise reach validation as a string instead of a clean 415.
-  fastify.removeContentTypeParser(['text/plain']);
+  rejectNonJsonBodies(app);
   const routes = new RouteMethods();
   routes.register(fastify);
   registerRequestLogging(fastify, rootLogger);
@@ -65,6 +65,28 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   registerUploads(app);
   setupSwagger(app);
   return app;
+}
+
+/**
+ * JSON only (and multipart for the avatar, registerUploads): any other body is a 415 that names the
+ * header to send. Otherwise text/plain would reach validation as a string, and curl -d's default type,
+ * form-urlencoded (which Nest parses on init unless a parser is registered through it), as
+ * `{ '{"code":"…"}': '' }`: a baffling "property … should not exist".
+ */
+function rejectNonJsonBodies(app: NestFastifyApplication): void {
+  const notJson = (request: FastifyRequest, _body: Buffer, done: (error: Error) => void) =>
+    done(
+      apiError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Send the body as JSON with the header Content-Type: application/json ` +
+          `(this request said ${request.headers['content-type'] || 'nothing'})`,
+      ),
+    );
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
+  app.useBodyParser('application/x-www-form-urlencoded', {}, notJson);
+  // Fastify's catch-all, not Nest's useBodyParser('*'): that would stop Nest adding its JSON parser.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, notJson);
 }
 
 /**

@@ -30,6 +30,14 @@ describe('input limits and one error shape', () => {
       JSON.stringify({ code: 'a'.repeat(17_000) }),
     ],
     ['a text/plain body', 415, 'UNSUPPORTED_MEDIA_TYPE', 'text/plain', 'code=abc'],
+    // What `curl -d '{…}'` sends without -H: it used to reach validation as a form field named `{…}`.
+    [
+      'JSON sent as a form (curl -d without a content type)',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'application/x-www-form-urlencoded',
+      '{"code":"abc"}',
+    ],
     ['an XML body', 415, 'UNSUPPORTED_MEDIA_TYPE', 'application/xml', '<code>abc</code>'],
   ])('%s is a clean %i %s, never a 500', async (_what, status, code, contentType, body) => {
     const response = await http('POST', `${stack.url}/auth/login`, {
@@ -38,6 +46,17 @@ describe('input limits and one error shape', () => {
     });
     expect(response.status).toBe(status);
     expect(response.body).toEqual(errorShape(status, code));
+  });
+
+  test('a body that is not JSON is told which header to send', async () => {
+    for (const contentType of ['application/x-www-form-urlencoded', 'text/plain', 'application/xml']) {
+      const response = await http('POST', `${stack.url}/auth/login`, {
+        headers: { 'content-type': contentType },
+        body: '{"code":"abc"}',
+      });
+      expect(response.body.message).toContain('Content-Type: application/json');
+      expect(response.body.message).toContain(contentType);
+    }
   });
 
   test('unknown routes are 404, known paths with the wrong method 405 with Allow', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateEnv } from '../src/config/env.validation.js';
 import { isSwaggerEnabled } from '../src/config/swagger.config.js';
+import { DEVELOPMENT_WECHAT_APP } from '../src/config/wechat.config.js';
 import { http } from './support/http.js';
 import { startTestApp } from './support/test-app.js';
 import { startTestStack, type TestStack } from './support/test-stack.js';
@@ -15,11 +16,13 @@ import { startTestStack, type TestStack } from './support/test-stack.js';
 const EXPECTED_ROUTES = [
   'DELETE /auth/sessions',
   'DELETE /auth/sessions/{id}',
+  'DELETE /users/me',
   'GET /auth/sessions',
   'GET /avatars/{file}',
   'GET /health/live',
   'GET /health/ready',
   'GET /users/me',
+  'GET /users/me/export',
   'PATCH /users/me',
   'POST /auth/login',
   'POST /auth/logout',
@@ -114,8 +117,17 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(documented).toEqual(EXPECTED_ROUTES);
   });
 
+  test("the login example's appid is the development app's, so Swagger's prefilled body works in development", () => {
+    expect(document.components.schemas.LoginRequestDto.properties.appid.example).toBe(
+      DEVELOPMENT_WECHAT_APP.appid,
+    );
+  });
+
   test('every route has a summary, and every guarded route the bearer scheme', () => {
-    expect(document.components.securitySchemes.session).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // The token is random and opaque: not a JWT, which is what Nest's addBearerAuth() says by default.
+    expect(document.components.securitySchemes.session).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque' }),
+    );
     for (const [route, operation] of operations(document)) {
       expect({ route, summary: operation.summary?.length ?? 0 }).toEqual({
         route,

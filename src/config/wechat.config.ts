@@ -34,7 +34,8 @@ export const wechatConfig = registerAs('wechat', (): WechatConfig => {
   const simulatorPort = env.WECHAT_SIMULATOR_PORT ?? 3001;
   const timeoutMs = env.WECHAT_TIMEOUT_MS ?? 5000;
   if (appids.length === 0) {
-    // Development without credentials: main.ts starts the built-in simulator on this port first.
+    // Development without credentials: main.ts starts the built-in simulator first and sets
+    // WECHAT_SIMULATOR_PORT to the port it got (3001, or a free one when 3001 was taken).
     // Production never gets here (env.validation.ts refuses a missing WECHAT_APPID).
     const { appid, secret } = DEVELOPMENT_WECHAT_APP;
     const baseUrl = env.WECHAT_API_BASE_URL ?? `http://127.0.0.1:${simulatorPort}`;

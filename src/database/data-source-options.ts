@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { userMigrations } from '../user/migrations/index.js';
 import { User } from '../user/user.entity.js';
+import { SqljsFile } from './sqljs-file.js';
 
 export const ENTITIES = [User];
 export const MIGRATIONS = userMigrations();
@@ -12,10 +13,16 @@ export const MIGRATIONS = userMigrations();
  */
 export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   if (config.kind === 'sqlite') {
-    // Development only, single process: the same migrations as MySQL, run when the file opens.
+    // Development only: the same migrations as MySQL, run when the file opens. sql.js is SQLite compiled
+    // to WebAssembly, so `npm ci` builds nothing native (better-sqlite3 compiled from source, 1-3 min).
+    // The database lives in memory and every write is saved to the file before the query returns; one
+    // process per file (development-database.ts locks it).
+    const file = new SqljsFile(config.path);
     return {
-      type: 'better-sqlite3',
-      database: config.path,
+      type: 'sqljs',
+      location: config.path,
+      autoSave: true,
+      autoSaveCallback: (data: Uint8Array) => file.save(data),
       entities: ENTITIES,
       migrations: MIGRATIONS,
       migrationsRun: true,

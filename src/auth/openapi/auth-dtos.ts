@@ -37,7 +37,9 @@ export class LoginRequestDto implements LoginRequest {
 
   @ApiPropertyOptional({
     description: 'Which configured mini program; defaults to the first',
-    example: 'wx4f4bc4dec97d474b',
+    // The server's development app (DEVELOPMENT_WECHAT_APP, config/wechat.config.ts; auth/ imports no
+    // config): Swagger's prefilled login then reaches the simulator `npm start` runs, not UNKNOWN_APPID.
+    example: 'wx0123456789abcdef',
     pattern: LOGIN_APPID_PATTERN.source,
   })
   appid?: string;

@@ -88,7 +88,8 @@ const described = new WeakSet<object>();
 /**
  * Adds the auth module's routes and every `@Authenticated()` route of the app to the OpenAPI document:
  * call it before `SwaggerModule.createDocument(app, config)`, and register the bearer scheme there as
- * `addBearerAuth({ type: 'http', scheme: 'bearer' }, BEARER_SCHEME)`. Needs `@nestjs/swagger`, which
+ * `addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque' }, BEARER_SCHEME)` (Nest's
+ * default format, JWT, would be wrong: the token is random). Needs `@nestjs/swagger`, which
  * the rest of the package does not.
  * @publicApi
  */
