@@ -1,6 +1,6 @@
-// Prints README.md's "### Error codes" table from ERROR_CATALOGUE (src/common/error-catalogue.ts);
-// `--write` puts it into README.md. Reads the compiled catalogue: run `npm run build` first.
-// src/common/error-catalogue.spec.ts fails when the README table and the catalogue differ.
+// Prints docs/api.md's "### Error codes" table from ERROR_CATALOGUE (src/common/error-catalogue.ts);
+// `--write` puts it into docs/api.md. Reads the compiled catalogue: run `npm run build` first.
+// src/common/error-catalogue.spec.ts fails when the docs/api.md table and the catalogue differ.
 import { readFile, writeFile } from 'node:fs/promises';
 import prettier from 'prettier';
 
@@ -15,20 +15,20 @@ const raw = [
   '| --- | --- | --- | --- |',
   ...rows,
 ].join('\n');
-const options = { ...(await prettier.resolveConfig(new URL('README.md', root))), parser: 'markdown' };
+const options = { ...(await prettier.resolveConfig(new URL('docs/api.md', root))), parser: 'markdown' };
 const table = (await prettier.format(raw, options)).trimEnd();
 
 if (!process.argv.includes('--write')) {
   console.log(table);
 } else {
-  const readmeUrl = new URL('README.md', root);
+  const readmeUrl = new URL('docs/api.md', root);
   const readme = await readFile(readmeUrl, 'utf8');
   // The first table after the heading, whatever its rows.
   const section = /(### Error codes\n(?:(?!\|)[^\n]*\n)*?)((?:\|[^\n]*\n)+)/;
-  if (!section.test(readme)) throw new Error('README.md has no "### Error codes" table');
+  if (!section.test(readme)) throw new Error('docs/api.md has no "### Error codes" table');
   await writeFile(
     readmeUrl,
     readme.replace(section, (_all, head) => `${head}${table}\n`),
   );
-  console.log(`README.md: ${rows.length} error codes`);
+  console.log(`docs/api.md: ${rows.length} error codes`);
 }

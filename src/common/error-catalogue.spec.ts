@@ -24,9 +24,9 @@ interface TableRow {
   clientAction: string;
 }
 
-/** The rows of the first table under README.md's "### Error codes" heading. */
+/** The rows of the first table under docs/api.md's "### Error codes" heading. */
 function readmeTable(): TableRow[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
   const start = readme.indexOf('\n### Error codes\n');
   expect(start).toBeGreaterThan(-1);
   const lines = readme.slice(start).split('\n').slice(2);
@@ -44,7 +44,7 @@ function readmeTable(): TableRow[] {
       .map((cell) => cell.trim());
     const code = /^`([A-Z][A-Z0-9_]*)`$/.exec(cells[0])?.[1];
     if (cells.length !== 4 || !code || !/^\d{3}$/.test(cells[1])) {
-      throw new Error(`README error table: cannot read the row ${JSON.stringify(line)}; ${REGENERATE}`);
+      throw new Error(`docs/api.md error table: cannot read the row ${JSON.stringify(line)}; ${REGENERATE}`);
     }
     return { code, status: Number(cells[1]), meaning: cells[2], clientAction: cells[3] };
   });
@@ -139,23 +139,23 @@ describe('ERROR_CATALOGUE', () => {
     expect(described[503]).toMatch(/^`DATABASE_UNAVAILABLE`: /);
   });
 
-  test("README.md's error table lists exactly the catalogue, with the same statuses and texts", () => {
+  test("docs/api.md's error table lists exactly the catalogue, with the same statuses and texts", () => {
     const rows = readmeTable();
     const inReadme = new Set(rows.map((row) => row.code));
     const problems = [
       ...Object.keys(catalogue)
         .filter((code) => !inReadme.has(code))
-        .map((code) => `${code}: missing from README`),
+        .map((code) => `${code}: missing from docs/api.md`),
       ...rows.flatMap(({ code, status, meaning, clientAction }, index) => {
-        if (!isErrorCode(code)) return [`${code}: in README, not in ERROR_CATALOGUE`];
+        if (!isErrorCode(code)) return [`${code}: in docs/api.md, not in ERROR_CATALOGUE`];
         if (rows.findIndex((row) => row.code === code) !== index) return [`${code}: listed twice`];
         const entry = catalogue[code];
         return [
           ...(status !== entry.status
-            ? [`${code}: README says ${status}, ERROR_CATALOGUE ${entry.status}`]
+            ? [`${code}: docs/api.md says ${status}, ERROR_CATALOGUE ${entry.status}`]
             : []),
           ...(meaning !== entry.meaning || clientAction !== entry.clientAction
-            ? [`${code}: README text differs from ERROR_CATALOGUE`]
+            ? [`${code}: docs/api.md text differs from ERROR_CATALOGUE`]
             : []),
         ];
       }),

@@ -9,11 +9,11 @@ export interface ErrorCatalogueEntry {
 
 /**
  * Every `code` an error response of this service can carry: the one list the throwers ({@link apiError}),
- * the error filter, the Swagger descriptions ({@link describeErrors}) and the README table are built from
+ * the error filter, the Swagger descriptions ({@link describeErrors}) and the table in docs/api.md are built from
  * or checked against (`error-catalogue.spec.ts`). Clients branch on `code`, never on `message`.
  *
  * Ordered by status; `STATUS_FALLBACK_CODES` below are what framework errors without a code of ours get.
- * README: `node scripts/error-table.mjs --write` (after `npm run build`) regenerates its table.
+ * docs/api.md: `node scripts/error-table.mjs --write` (after `npm run build`) regenerates its table.
  * @publicApi
  */
 export const ERROR_CATALOGUE = {

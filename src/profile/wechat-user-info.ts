@@ -6,7 +6,7 @@
  * and empty `province`/`city`/`country`/`language` (and, client-side only, `is_demote: true`); see
  * docs/wechat-api-notes.md §8.
  * Clients that still forward that object must not overwrite what the user chose through the nickname
- * input and chooseAvatar, so `PATCH /users/me` skips these values (../../README.md, PATCH /users/me).
+ * input and chooseAvatar, so `PATCH /users/me` skips these values (docs/api.md, PATCH /users/me).
  */
 
 /** The nickname of WeChat's anonymous profile (compared after trimming). */

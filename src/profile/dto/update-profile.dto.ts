@@ -27,7 +27,7 @@ export const AVATAR_URL_MAX_LENGTH = 512;
 
 /**
  * Which values of a `PATCH /users/me` body are WeChat's anonymous placeholders, skipped (never stored,
- * never an error). Shown in the OpenAPI document; the README's PATCH /users/me section says the same.
+ * never an error). Shown in the OpenAPI document; docs/api.md's PATCH /users/me section says the same.
  */
 export const PROFILE_PLACEHOLDER_RULE =
   'WeChat answers `wx.getUserInfo`/`wx.getUserProfile` with an anonymous profile, whose values never ' +
