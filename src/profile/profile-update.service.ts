@@ -7,23 +7,13 @@ import type { UserProfilePatch } from '../user/user.service.js';
 import { WechatApiError } from '../wechat/wechat-api.error.js';
 import { WechatClient } from '../wechat/wechat.client.js';
 import type { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { USER_PROFILE_SCHEMA } from './dto/user-profile.schema.js';
 import { nicknameRejected, upstreamError } from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
 import { isWechatAnonymousAvatar, isWechatPlaceholderNickname } from './wechat-user-info.js';
 
-const PROFILE_FIELDS = [
-  'id',
-  'nickname',
-  'avatarUrl',
-  'gender',
-  'province',
-  'city',
-  'country',
-  'language',
-  'phoneNumber',
-  'countryCode',
-  'createdAt',
-] as const;
+/** The fields a profile answer carries: the response schema's, so the two cannot drift apart. */
+const PROFILE_FIELDS = Object.keys(USER_PROFILE_SCHEMA.properties);
 
 /** Reads the caller's profile and applies `PATCH /users/me`, screening nicknames when configured. */
 @Injectable()
