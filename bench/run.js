@@ -31,7 +31,8 @@ const START_NODE_ARGS = JSON.parse(readFileSync(new URL('../package.json', impor
 /** Scenario B's route: guarded, answered from the session record (one Redis GET). '/auth/sessions' also works. */
 const GUARDED_ROUTE = '/users/me';
 const LOGIN_ROUTE = '/auth/login';
-const SIMULATOR_APP = { appid: 'wx0123456789abcdef', secret: '5e3f0c1a9b7d2e4f6a8c0b1d3e5f7a9c' };
+// Not the simulator's published default secret: production (NODE_ENV=production here) refuses that one.
+const SIMULATOR_APP = { appid: 'wx0123456789abcdef', secret: randomBytes(16).toString('hex') };
 const TARGETS = { bRatio: 0.45, cRatio: 0.07, bP99Ms: 10, rssMb: 200 };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -824,7 +825,7 @@ async function main() {
   const simulator = startProcess(
     'simulator',
     ['bench/simulator.js'],
-    { ...base, BENCH_PORT: String(ports.sim) },
+    { ...base, BENCH_PORT: String(ports.sim), BENCH_APP: JSON.stringify(SIMULATOR_APP) },
     CONFIG.loadCore,
     pinned,
   );

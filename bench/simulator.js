@@ -8,6 +8,8 @@ const simulator = await WechatSimulator.start({
   host: '127.0.0.1',
   quiet: true,
   requestLogLimit: 10,
+  // The app the benchmark's server is configured with (bench/run.js passes it).
+  ...(process.env.BENCH_APP ? { apps: [JSON.parse(process.env.BENCH_APP)] } : {}),
 });
 console.log(`WeChat simulator on ${simulator.url}`);
 process.on('SIGTERM', () => process.exit(0));

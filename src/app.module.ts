@@ -87,6 +87,7 @@ export class AppModule {
             idleTtlSeconds: auth.idleTtlSeconds,
             touchIntervalSeconds: auth.touchIntervalSeconds,
             absoluteTtlSeconds: auth.absoluteTtlSeconds,
+            maxSessionsPerUser: auth.maxSessionsPerUser,
             wechatClient,
             users,
           }),

@@ -10,14 +10,14 @@ import {
 import { startAppProcess } from './support/app-process.js';
 import { http } from './support/http.js';
 import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from './support/test-services.js';
-import { TEST_SESSION_KEY_SECRET } from './support/test-stack.js';
+import { PRODUCTION_TEST_APP, TEST_SESSION_KEY_SECRET } from './support/test-stack.js';
 
 describe('graceful shutdown of a real server process', () => {
   let simulator: WechatSimulator;
   let redis: Redis;
 
   beforeAll(async () => {
-    simulator = await WechatSimulator.start({ port: 0 });
+    simulator = await WechatSimulator.start({ port: 0, apps: [{ ...PRODUCTION_TEST_APP }] });
     redis = new Redis(testRedisUrl());
   });
 
@@ -34,7 +34,7 @@ describe('graceful shutdown of a real server process', () => {
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: prefix,
       WECHAT_APPID: DEFAULT_SIMULATOR_APP.appid,
-      WECHAT_SECRET: DEFAULT_SIMULATOR_APP.secret,
+      WECHAT_SECRET: PRODUCTION_TEST_APP.secret,
       WECHAT_API_BASE_URL: simulator.url,
       SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
       SHUTDOWN_DRAIN_MS: '500',

@@ -9,7 +9,7 @@ import {
 import { startAppProcess, type AppProcess } from './support/app-process.js';
 import { http } from './support/http.js';
 import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from './support/test-services.js';
-import { TEST_SESSION_KEY_SECRET } from './support/test-stack.js';
+import { PRODUCTION_TEST_APP, TEST_SESSION_KEY_SECRET } from './support/test-stack.js';
 
 /** Two real server processes over one MariaDB and one Redis: they behave as one service. */
 describe('two instances on shared MariaDB and Redis', () => {
@@ -20,7 +20,7 @@ describe('two instances on shared MariaDB and Redis', () => {
   const appid = DEFAULT_SIMULATOR_APP.appid;
 
   beforeAll(async () => {
-    simulator = await WechatSimulator.start({ port: 0 });
+    simulator = await WechatSimulator.start({ port: 0, apps: [{ ...PRODUCTION_TEST_APP }] });
     sim = new SimulatorControlClient(simulator.url);
     const env = {
       NODE_ENV: 'production',
@@ -28,7 +28,7 @@ describe('two instances on shared MariaDB and Redis', () => {
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: `${testRedisPrefix('scale-out')}${randomBytes(3).toString('hex')}:`,
       WECHAT_APPID: appid,
-      WECHAT_SECRET: DEFAULT_SIMULATOR_APP.secret,
+      WECHAT_SECRET: PRODUCTION_TEST_APP.secret,
       WECHAT_API_BASE_URL: simulator.url,
       SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
       RATE_LIMIT_LOGIN_PER_MINUTE: '4',

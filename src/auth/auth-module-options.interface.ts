@@ -29,6 +29,11 @@ export interface AuthModuleOptions {
   /** How long a repeated login code gets the first exchange's outcome, in seconds (≤ 30). Default 30. */
   loginReplayWindowSeconds?: number;
   /**
+   * Live sessions (devices) per user, 1 to 100. Default 10. A login beyond it revokes the user's
+   * oldest sessions; it also bounds the session listing and the snapshot fan-out.
+   */
+  maxSessionsPerUser?: number;
+  /**
    * The host app's users, for the login route: `UsersService` from `weapp-auth/users` (TypeORM), or
    * any object implementing {@link AuthUsersPort}.
    */

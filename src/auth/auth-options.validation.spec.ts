@@ -11,6 +11,7 @@ describe('resolveAuthOptions', () => {
       touchIntervalSeconds: 3600,
       absoluteTtlSeconds: 30 * 86_400,
       loginReplayWindowSeconds: 30,
+      maxSessionsPerUser: 10,
     });
   });
 
@@ -23,6 +24,7 @@ describe('resolveAuthOptions', () => {
           idleTtlSeconds: 10,
           touchIntervalSeconds: 20,
           loginReplayWindowSeconds: 60,
+          maxSessionsPerUser: 0,
         },
         true,
       );
@@ -35,6 +37,7 @@ describe('resolveAuthOptions', () => {
     expect(problems).toMatch(/sessionKeySecret/);
     expect(problems).toMatch(/touchIntervalSeconds/);
     expect(problems).toMatch(/loginReplayWindowSeconds/);
+    expect(problems).toMatch(/maxSessionsPerUser/);
     expect(problems).toMatch(/login route needs `wechat`/);
     expect(problems).toMatch(/login route needs `users`/);
   });

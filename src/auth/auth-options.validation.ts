@@ -10,6 +10,7 @@ export interface ResolvedAuthOptions {
   touchIntervalSeconds: number;
   absoluteTtlSeconds: number;
   loginReplayWindowSeconds: number;
+  maxSessionsPerUser: number;
   /** Explicit store, or null to build one from `redis` / memory. */
   source: Pick<
     AuthModuleOptions,
@@ -35,6 +36,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boole
     touchIntervalSeconds: options.touchIntervalSeconds ?? 3600,
     absoluteTtlSeconds: options.absoluteTtlSeconds ?? 30 * DAY,
     loginReplayWindowSeconds: options.loginReplayWindowSeconds ?? 30,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? 10,
     source: options,
   };
   if (!options.redis && !options.sessionStore && !options.inMemoryStore) {
@@ -63,6 +65,10 @@ export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boole
   const replay = resolved.loginReplayWindowSeconds;
   if (!Number.isInteger(replay) || replay < 1 || replay > 30) {
     problems.push('`loginReplayWindowSeconds` must be a whole number from 1 to 30');
+  }
+  const max = resolved.maxSessionsPerUser;
+  if (!Number.isInteger(max) || max < 1 || max > 100) {
+    problems.push('`maxSessionsPerUser` must be a whole number from 1 to 100');
   }
   if (needsLogin && !options.wechat && !options.wechatClient) {
     problems.push(

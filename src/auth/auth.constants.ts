@@ -27,3 +27,6 @@ export const AUTH_REDIS_BATCHER = Symbol('AUTH_REDIS_BATCHER');
 
 /** Request property holding the authenticated session. @internal */
 export const AUTH_SESSION_PROPERTY = 'weappAuthSession';
+
+/** Request property set when the request's bearer token did not authenticate. @internal */
+export const AUTH_FAILED_LOOKUP_PROPERTY = 'weappAuthFailedLookup';

@@ -6,6 +6,7 @@ import { Public } from './decorators/public.decorator.js';
 import type { LoginResponse } from './dto/login-response.js';
 import { mapSessionSummary, type SessionSummary } from './dto/session-summary.js';
 import { sessionNotFound } from './errors/auth.exception.js';
+import { markTokenLookupFailed } from './guards/session-token.guard.js';
 import { WechatCodeAuthGuard } from './guards/wechat-code-auth.guard.js';
 import type { WechatLogin } from './login/code-exchange.service.js';
 import { SessionService } from './session/session.service.js';
@@ -38,9 +39,10 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  async logout(@Headers('authorization') authorization?: string): Promise<void> {
+  async logout(@Req() request: unknown, @Headers('authorization') authorization?: string): Promise<void> {
     const token = parseBearerToken(authorization);
-    if (token) await this.sessions.revokeToken(token);
+    // Still 204 (logout is idempotent), but an unknown token counts as a guess for the host's limiter.
+    if (token && !(await this.sessions.revokeToken(token))) markTokenLookupFailed(request);
   }
 
   @Get('sessions')

@@ -6,10 +6,11 @@ import type { LoginResponse } from './dto/login-response.js';
 import { databaseUnavailable, sessionStoreUnavailable, unknownAppid } from './errors/auth.exception.js';
 import { SessionStoreUnavailableError } from './errors/session-store-unavailable.error.js';
 import { wechatErrorToHttp } from './errors/wechat-error.mapper.js';
-import { CodeExchangeService, type WechatLogin } from './login/code-exchange.service.js';
+import { CodeExchangeService, type LoginReplay, type WechatLogin } from './login/code-exchange.service.js';
 import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
 import type { AuthUser, AuthUsersPort, WechatIdentity } from './ports/users.port.js';
-import { SessionService } from './session/session.service.js';
+import { expiresAt, SessionService, type IssuedSession } from './session/session.service.js';
+import { hashSessionToken } from './session/session-token.js';
 
 /**
  * The login, in two steps. The code-exchange strategy calls {@link exchangeCode} (code → WeChat →
@@ -20,6 +21,8 @@ import { SessionService } from './session/session.service.js';
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
+  /** One login per exchanged code object: concurrent requests with one code share it. */
+  private readonly logins = new WeakMap<WechatLogin, Promise<LoginResponse>>();
 
   constructor(
     @Inject(AUTH_CODE_EXCHANGER) private readonly wechat: WechatCodeExchanger,
@@ -39,21 +42,43 @@ export class AuthService {
     }
   }
 
-  /** Finds or creates the user and issues the session, sealed session_key included. */
-  async login(wechatLogin: WechatLogin, userAgent: string | null): Promise<LoginResponse> {
+  /**
+   * Finds or creates the user and issues the session, sealed session_key included. Every request
+   * carrying one code gets that code's one session: requests sharing the exchange share this login,
+   * and later repeats get the session back from the code ledger while it is alive (CodeExchangeService).
+   */
+  login(wechatLogin: WechatLogin, userAgent: string | null): Promise<LoginResponse> {
+    let pending = this.logins.get(wechatLogin);
+    if (!pending) {
+      pending = wechatLogin.replay ? this.resume(wechatLogin.replay) : this.loginOnce(wechatLogin, userAgent);
+      this.logins.set(wechatLogin, pending);
+    }
+    return pending;
+  }
+
+  private async loginOnce(wechatLogin: WechatLogin, userAgent: string | null): Promise<LoginResponse> {
     const { identity } = wechatLogin;
-    // The code ledger's write overlaps the user upsert; the login fails with either.
-    const [user] = await Promise.all([
-      this.findOrCreateUser(identity),
-      this.exchange.recorded(wechatLogin).catch(ledgerUnavailable),
-    ]);
-    const issued = await this.sessions.issueWithSessionKey(
-      user.id,
-      identity.appid,
-      userAgent,
-      user.snapshot,
-      wechatLogin.sealedSessionKey,
-    );
+    let issued: IssuedSession;
+    let user: AuthUser;
+    try {
+      user = await this.findOrCreateUser(identity);
+      issued = await this.sessions.issueWithSessionKey(
+        user.id,
+        identity.appid,
+        userAgent,
+        user.snapshot,
+        wechatLogin.sealedSessionKey,
+      );
+    } catch (error) {
+      // No session was handed out: a retry of the code may still log in.
+      this.exchange.release(wechatLogin).catch(this.ledgerWarning);
+      throw error;
+    }
+    // Not awaited: a repeat arriving before it lands waits for it in the ledger. If it never lands,
+    // the claim expires and a repeat gets LOGIN_CODE_USED from WeChat: never a second session.
+    this.exchange
+      .complete(wechatLogin, issued.token, hashSessionToken(issued.token))
+      .catch(this.ledgerWarning);
     return {
       token: issued.token,
       tokenType: 'Bearer',
@@ -61,6 +86,22 @@ export class AuthService {
       user: user.snapshot,
     };
   }
+
+  /** A repeated code: the session its first login issued, while that is alive; else LOGIN_CODE_USED. */
+  private async resume({ token }: LoginReplay): Promise<LoginResponse> {
+    const session = token === null ? null : await this.sessions.findLive(token);
+    if (!session) throw wechatErrorToHttp(new WechatApiError({ api: 'jscode2session', kind: 'CODE_USED' }));
+    return {
+      token: token!,
+      tokenType: 'Bearer',
+      expiresAt: new Date(expiresAt(session.record)).toISOString(),
+      user: session.record.snapshot,
+    };
+  }
+
+  private readonly ledgerWarning = (error: unknown): void => {
+    this.logger.warn(`login code ledger not updated: ${errorMessage(error)}`);
+  };
 
   private exchangeFailure(error: unknown): unknown {
     if (!(error instanceof WechatApiError)) return ledgerFailure(error);
@@ -85,8 +126,4 @@ export class AuthService {
 /** The code ledger lives in the session store: no ledger, no safe single-flight, so no login. */
 function ledgerFailure(error: unknown): unknown {
   return error instanceof SessionStoreUnavailableError ? sessionStoreUnavailable() : error;
-}
-
-function ledgerUnavailable(error: unknown): never {
-  throw ledgerFailure(error);
 }

@@ -15,7 +15,7 @@ export {
   type CurrentUserContext,
 } from './decorators/current-user.decorator.js';
 export { Authenticated, BEARER_SCHEME } from './decorators/authenticated.decorator.js';
-export { SessionTokenGuard } from './guards/session-token.guard.js';
+export { SessionTokenGuard, tokenLookupFailed } from './guards/session-token.guard.js';
 export { SessionService, type AuthenticatedSession, type IssuedSession } from './session/session.service.js';
 export {
   SessionStore,

@@ -11,6 +11,7 @@ export interface AuthConfig {
   idleTtlSeconds: number;
   touchIntervalSeconds: number;
   absoluteTtlSeconds: number;
+  maxSessionsPerUser: number;
 }
 
 export const authConfig = registerAs('auth', (): AuthConfig => {
@@ -29,5 +30,6 @@ export const authConfig = registerAs('auth', (): AuthConfig => {
     idleTtlSeconds: seconds(env.SESSION_IDLE_TTL, 7 * 86_400),
     touchIntervalSeconds: seconds(env.SESSION_TOUCH_INTERVAL, 3600),
     absoluteTtlSeconds: seconds(env.SESSION_ABSOLUTE_TTL, 30 * 86_400),
+    maxSessionsPerUser: env.SESSION_MAX_PER_USER ?? 10,
   };
 });

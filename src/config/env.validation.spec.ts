@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { InvalidEnvironmentError, validateEnv } from './env.validation.js';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_SIMULATOR_APP } from '../wechat-simulator/wechat-simulator.options.js';
+import {
+  InvalidEnvironmentError,
+  SIMULATOR_PUBLISHED_SECRET,
+  sessionSecretWeakness,
+  validateEnv,
+} from './env.validation.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -69,8 +76,111 @@ describe('validateEnv', () => {
 
   test('empty strings count as unset, and appids need one secret each', () => {
     expect(problemsOf({ DATABASE_URL: '', PORT: '' })).toEqual([]);
-    expect(problemsOf({ WECHAT_APPID: 'wx4f4bc4dec97d474b,wx0123456789abcdef', WECHAT_SECRET: 'a' })).toEqual(
-      ['WECHAT_SECRET must list one secret per WECHAT_APPID (2 appid(s) given)'],
+    expect(
+      problemsOf({
+        NODE_ENV: 'development',
+        WECHAT_APPID: 'wx4f4bc4dec97d474b,wx0123456789abcdef',
+        WECHAT_SECRET: 'a',
+      }),
+    ).toEqual(['WECHAT_SECRET must list one secret per WECHAT_APPID (2 appid(s) given)']);
+  });
+});
+
+describe('safe configuration (issue 15, point 7)', () => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'mysql://app:pw@db:3306/weapp',
+    REDIS_URL: 'redis://cache:6379',
+    WECHAT_APPID: 'wx4f4bc4dec97d474b',
+    WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
+    SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
+  };
+
+  test('a partly configured host without NODE_ENV refuses to start and says which NODE_ENV to set', () => {
+    const { NODE_ENV: _unset, ...configured } = production;
+    const problems = problemsOf({ DATABASE_URL: configured.DATABASE_URL, REDIS_URL: configured.REDIS_URL });
+    expect(problems).toEqual([
+      expect.stringMatching(/^NODE_ENV is unset but DATABASE_URL, REDIS_URL are set/),
+    ]);
+    expect(problems[0]).toMatch(/NODE_ENV=production/);
+    expect(problems[0]).toMatch(/NODE_ENV=development/);
+    expect(problemsOf(configured)).toHaveLength(1);
+    expect(problemsOf({ SESSION_KEY_SECRET: production.SESSION_KEY_SECRET })).toEqual([
+      expect.stringMatching(/NODE_ENV is unset but SESSION_KEY_SECRET is set/),
+    ]);
+  });
+
+  test('development fallbacks: nothing configured, or NODE_ENV=development/test said explicitly', () => {
+    expect(problemsOf({})).toEqual([]);
+    expect(problemsOf({ PORT: '4000', LOG_LEVEL: 'debug', SQLITE_PATH: '/tmp/x.sqlite' })).toEqual([]);
+    const partial = { DATABASE_URL: production.DATABASE_URL, REDIS_URL: production.REDIS_URL };
+    expect(problemsOf({ ...partial, NODE_ENV: 'development' })).toEqual([]);
+    // test/support/test-app.ts sets NODE_ENV=test: like development, but explicit.
+    expect(problemsOf({ ...partial, NODE_ENV: 'test' })).toEqual([]);
+  });
+
+  test('production refuses plain http to WeChat unless the address is loopback', () => {
+    expect(problemsOf({ ...production, WECHAT_API_BASE_URL: 'http://wechat-proxy.internal:8080' })).toEqual([
+      expect.stringMatching(/^WECHAT_API_BASE_URL must use https in production/),
+    ]);
+    expect(problemsOf({ ...production, WECHAT_API_BASE_URL: 'http://203.0.113.7' })).toHaveLength(1);
+    // Not loopback, although it starts with 127 or contains "localhost".
+    expect(problemsOf({ ...production, WECHAT_API_BASE_URL: 'http://127.0.0.1.nip.io' })).toHaveLength(1);
+    expect(problemsOf({ ...production, WECHAT_API_BASE_URL: 'http://localhost.evil.example' })).toHaveLength(
+      1,
     );
+    for (const url of [
+      'https://api.weixin.qq.com',
+      'https://egress.internal:8443/wx',
+      'http://127.0.0.1:3001',
+      'http://127.1.2.3',
+      'http://localhost:3001',
+      'http://[::1]:3001',
+    ]) {
+      expect(problemsOf({ ...production, WECHAT_API_BASE_URL: url })).toEqual([]);
+    }
+    // Outside production an http simulator anywhere is fine.
+    expect(problemsOf({ NODE_ENV: 'development', WECHAT_API_BASE_URL: 'http://sim.lan:3001' })).toEqual([]);
+  });
+
+  test("production refuses the simulator's published secret, which is the simulator's own", () => {
+    expect(SIMULATOR_PUBLISHED_SECRET).toBe(DEFAULT_SIMULATOR_APP.secret);
+    expect(problemsOf({ ...production, WECHAT_SECRET: SIMULATOR_PUBLISHED_SECRET })).toEqual([
+      "WECHAT_SECRET is the WeChat simulator's published secret (see the README), not a real AppSecret",
+    ]);
+    expect(
+      problemsOf({
+        ...production,
+        WECHAT_APPID: 'wx4f4bc4dec97d474b,wx0123456789abcdef',
+        WECHAT_SECRET: `${production.WECHAT_SECRET},${SIMULATOR_PUBLISHED_SECRET}`,
+      }),
+    ).toHaveLength(1);
+    const simulatorApp = { WECHAT_APPID: 'wx0123456789abcdef', WECHAT_SECRET: SIMULATOR_PUBLISHED_SECRET };
+    expect(problemsOf({ NODE_ENV: 'test', ...simulatorApp })).toEqual([]);
+  });
+
+  test('production refuses a SESSION_KEY_SECRET that is not random-looking, and says why', () => {
+    const refused = (secret: string) => problemsOf({ ...production, SESSION_KEY_SECRET: secret });
+    expect(refused('a'.repeat(32))).toEqual([
+      expect.stringMatching(/^SESSION_KEY_SECRET does not look random/),
+    ]);
+    expect(refused('abcabcabcabcabcabcabcabcabcabcabcabc')[0]).toMatch(/fewer than 10 distinct/);
+    expect(refused('0123456789abcdef0123456789abcdef')[0]).toMatch(/repeats one shorter pattern/);
+    expect(refused('abcdefghijklmnopqrstuvwxyz012345')[0]).toMatch(/8 identical or consecutive characters/);
+    expect(refused('Qm7vX2kP9zTt87654321rL4wJ6nB3yHd')[0]).toMatch(/8 identical or consecutive characters/);
+    expect(refused('Qm7vX2kP9zTtaaaaaaaarL4wJ6nB3yHd')[0]).toMatch(/8 identical or consecutive characters/);
+    expect(refused('short')).toEqual(['SESSION_KEY_SECRET must be at least 32 characters']);
+    // The rule only applies in production: development may use anything of 32+ characters.
+    expect(problemsOf({ NODE_ENV: 'development', SESSION_KEY_SECRET: 'a'.repeat(32) })).toEqual([]);
+  });
+
+  test('random secrets always pass the random-looking rule', () => {
+    for (let i = 0; i < 2000; i++) {
+      expect(sessionSecretWeakness(randomBytes(32).toString('base64url'))).toBeNull();
+      expect(sessionSecretWeakness(randomBytes(32).toString('base64'))).toBeNull();
+      expect(sessionSecretWeakness(randomBytes(32).toString('hex'))).toBeNull();
+    }
+    // The e2e stacks' secret (test/support/test-stack.ts) runs in production mode too.
+    expect(sessionSecretWeakness('test-only-session-key-secret-7Qx2Lm9Vp4')).toBeNull();
   });
 });

@@ -127,6 +127,12 @@ export class EnvironmentVariables {
   SESSION_ABSOLUTE_TTL?: string;
 
   @IsOptional()
+  @Max(100)
+  @Min(1)
+  @IsInt()
+  SESSION_MAX_PER_USER?: number;
+
+  @IsOptional()
   @IsString()
   AVATAR_DIR?: string;
 
@@ -158,6 +164,13 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY?: string;
 
+  /** Seconds of `Strict-Transport-Security: max-age`; unset sends no HSTS header (two years at most). */
+  @IsOptional()
+  @Max(63_072_000, { message: 'HSTS_MAX_AGE must be at most 63072000 seconds (two years)' })
+  @Min(0, { message: 'HSTS_MAX_AGE must be a number of seconds, 0 or more' })
+  @IsInt({ message: 'HSTS_MAX_AGE must be a whole number of seconds, e.g. 31536000 for a year' })
+  HSTS_MAX_AGE?: number;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
@@ -180,6 +193,12 @@ export class EnvironmentVariables {
   @Min(1)
   @IsInt()
   RATE_LIMIT_FAILED_TOKENS_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_WECHAT_CALLS_PER_USER_PER_HOUR?: number;
 
   @IsOptional()
   @Max(600_000)
@@ -206,6 +225,73 @@ export class InvalidEnvironmentError extends Error {
 const PLACEHOLDER_SECRET = /^(changeme|change-me|secret|test|dev|development|placeholder|x+|0+)$/i;
 
 /**
+ * The AppSecret of the WeChat simulator's default app (`DEFAULT_SIMULATOR_APP` in
+ * src/wechat-simulator/wechat-simulator.options.ts). Written out because config must not load the
+ * simulator (lint); env.validation.spec.ts checks that the two agree. The README publishes it, so
+ * production refuses it: a configuration holding it was copied from the docs or points at a simulator.
+ * @internal
+ */
+export const SIMULATOR_PUBLISHED_SECRET = '5e3f0c1a9b7d2e4f6a8c0b1d3e5f7a9c';
+
+/**
+ * Variables that make a host a deployment rather than a laptop. With any of them set, `NODE_ENV` must
+ * say which one it is: unset, the service would otherwise run on development fallbacks (Swagger on,
+ * a per-process SESSION_KEY_SECRET, the simulator) without anyone having asked for them.
+ */
+const DEPLOYMENT_VARIABLES = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'WECHAT_APPID',
+  'WECHAT_SECRET',
+  'SESSION_KEY_SECRET',
+  'PUBLIC_BASE_URL',
+] as const;
+
+/** Minimum number of distinct characters in a production `SESSION_KEY_SECRET`. */
+const SECRET_MIN_DISTINCT = 10;
+/** A production `SESSION_KEY_SECRET` may not hold this many identical or consecutive characters in a row. */
+const SECRET_MAX_RUN = 8;
+
+/**
+ * Why a production `SESSION_KEY_SECRET` does not look random, or null. The rule (docs/configuration.md):
+ * at least 32 characters, at least 10 distinct ones, not one shorter pattern repeated, and no run of 8
+ * identical or consecutive characters (`aaaaaaaa`, `12345678`, `hgfedcba`). Random output always
+ * passes: 32 hex characters from `openssl rand -hex 16` have 14 distinct ones on average (fewer than
+ * 10 about once in 12,000 draws, hence not 16); base64url of 32 random bytes, the README's recipe, has ~30.
+ * A typed phrase can still pass; the check catches keyboard patterns, not every human choice.
+ */
+export function sessionSecretWeakness(secret: string): string | null {
+  if (secret.length < 32) return 'it is shorter than 32 characters';
+  if (new Set(secret).size < SECRET_MIN_DISTINCT)
+    return `it has fewer than ${SECRET_MIN_DISTINCT} distinct characters`;
+  // A string is a repetition of a shorter pattern exactly when it occurs inside itself doubled.
+  if ((secret + secret).indexOf(secret, 1) < secret.length) return 'it repeats one shorter pattern';
+  let run = 1;
+  let step = NaN;
+  for (let i = 1; i < secret.length; i++) {
+    const delta = secret.charCodeAt(i) - secret.charCodeAt(i - 1);
+    run = Math.abs(delta) > 1 ? 1 : delta === step ? run + 1 : 2;
+    step = delta;
+    if (run >= SECRET_MAX_RUN)
+      return `it holds ${SECRET_MAX_RUN} identical or consecutive characters in a row`;
+  }
+  return null;
+}
+
+/** Plain http is acceptable only to this machine: nothing crosses a network in clear. */
+function isHttpsOrLoopback(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true; // malformed: already reported by the field's own rule
+  }
+  if (parsed.protocol === 'https:') return true;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
  * Validates and converts the raw environment. Empty strings count as unset.
  * In production every development fallback (SQLite, in-process store, simulator) is refused.
  */
@@ -218,6 +304,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     Object.values(error.constraints ?? {}),
   );
   problems.push(...crossFieldProblems(env));
+  if (env.NODE_ENV === undefined) problems.push(...undeclaredModeProblems(env));
   if (env.NODE_ENV === 'production') problems.push(...productionProblems(env));
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return env;
@@ -245,6 +332,21 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
   return problems;
 }
 
+/**
+ * Development fallbacks run when nothing is configured (a fresh clone) or when `NODE_ENV` says
+ * `development`/`test`. A host that sets some deployment variables but no `NODE_ENV` is most likely a
+ * production host missing one line: refuse rather than run it in development mode.
+ */
+function undeclaredModeProblems(env: EnvironmentVariables): string[] {
+  const set = DEPLOYMENT_VARIABLES.filter((name) => env[name] !== undefined);
+  if (set.length === 0) return [];
+  return [
+    `NODE_ENV is unset but ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set: set NODE_ENV=production ` +
+      'for a deployment, or NODE_ENV=development to run on development fallbacks (simulator, SQLite, in-process store, ' +
+      'a per-process SESSION_KEY_SECRET, /docs) on purpose',
+  ];
+}
+
 function productionProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
   if (!env.DATABASE_URL) {
@@ -259,6 +361,21 @@ function productionProblems(env: EnvironmentVariables): string[] {
   }
   if (!env.SESSION_KEY_SECRET) {
     problems.push('SESSION_KEY_SECRET is required in production (it seals WeChat session_keys at rest)');
+  } else {
+    const weakness = sessionSecretWeakness(env.SESSION_KEY_SECRET);
+    // Shorter than 32 is already reported by the field's own rule.
+    if (weakness && env.SESSION_KEY_SECRET.length >= 32) {
+      problems.push(
+        `SESSION_KEY_SECRET does not look random (${weakness}); generate one, e.g. ` +
+          `node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64url"))'`,
+      );
+    }
+  }
+  if (env.WECHAT_API_BASE_URL && !isHttpsOrLoopback(env.WECHAT_API_BASE_URL)) {
+    problems.push(
+      'WECHAT_API_BASE_URL must use https in production (the AppSecret travels in the query string); ' +
+        'plain http is allowed only to a loopback address (a local egress proxy or a test rig)',
+    );
   }
   if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
     problems.push(
@@ -266,6 +383,10 @@ function productionProblems(env: EnvironmentVariables): string[] {
     );
   } else if (env.WECHAT_SECRET.split(',').some((secret) => PLACEHOLDER_SECRET.test(secret))) {
     problems.push('WECHAT_SECRET holds a placeholder value');
+  } else if (env.WECHAT_SECRET.split(',').includes(SIMULATOR_PUBLISHED_SECRET)) {
+    problems.push(
+      "WECHAT_SECRET is the WeChat simulator's published secret (see the README), not a real AppSecret",
+    );
   }
   return problems;
 }

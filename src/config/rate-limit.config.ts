@@ -9,6 +9,11 @@ export interface RateLimitConfig {
   sessionPerMinute: number;
   /** Failed token lookups (401 with a token) per client IP before it gets 429. */
   failedTokensPerMinute: number;
+  /**
+   * Per user, on routes that call WeChat for the user (`@ThrottlePerUser('wechatCalls')`: session-key
+   * check, phone bind): each call spends the app's WeChat quota, even with a bogus code.
+   */
+  wechatCallsPerUserPerHour: number;
 }
 
 export const rateLimitConfig = registerAs('rateLimit', (): RateLimitConfig => {
@@ -18,5 +23,6 @@ export const rateLimitConfig = registerAs('rateLimit', (): RateLimitConfig => {
     loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE ?? 300,
     sessionPerMinute: env.RATE_LIMIT_SESSION_PER_MINUTE ?? 600,
     failedTokensPerMinute: env.RATE_LIMIT_FAILED_TOKENS_PER_MINUTE ?? 120,
+    wechatCallsPerUserPerHour: env.RATE_LIMIT_WECHAT_CALLS_PER_USER_PER_HOUR ?? 20,
   };
 });

@@ -7,6 +7,8 @@ export interface ServerConfig {
   trustProxy: false | string | ((address: string, hop: number) => boolean);
   shutdownDrainMs: number;
   shutdownGraceMs: number;
+  /** `Strict-Transport-Security` max-age in seconds; undefined: no HSTS header. */
+  hstsMaxAge: number | undefined;
 }
 
 export const serverConfig = registerAs('server', (): ServerConfig => {
@@ -16,6 +18,7 @@ export const serverConfig = registerAs('server', (): ServerConfig => {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? 0,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+    hstsMaxAge: env.HSTS_MAX_AGE,
   };
 });
 

@@ -1,5 +1,10 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { NICKNAME_MAX_CODE_POINTS, nicknameProblem, type NicknameProblem } from '../user/nickname.js';
+import {
+  NICKNAME_MAX_CODE_POINTS,
+  NICKNAME_MAX_COMBINING_MARKS,
+  nicknameProblem,
+  type NicknameProblem,
+} from '../user/nickname.js';
 
 const MESSAGES: Record<NicknameProblem, string> = {
   empty: 'nickname must not be empty',
@@ -7,12 +12,18 @@ const MESSAGES: Record<NicknameProblem, string> = {
   control_character: 'nickname must not contain control characters',
   malformed: 'nickname must be well-formed Unicode (no lone surrogates)',
   padding: 'nickname must not contain stray variation selectors (U+FE00–U+FE0F)',
+  invisible: 'nickname must contain a visible character (not only zero-width, format or space characters)',
+  bidi_control:
+    'nickname must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)',
+  tag_character: 'nickname must not contain tag characters (U+E0000–U+E007F) outside a flag emoji',
+  combining_marks: `nickname must not stack more than ${NICKNAME_MAX_COMBINING_MARKS} combining marks on one character`,
 };
 
 /**
  * A nickname the `users.nickname` column stores byte-exact: see `nicknameProblem` (code points counted as
- * utf8mb4 VARCHAR counts them, no control characters, no lone surrogates, no variation-selector padding).
- * Apply after a trimming `@Transform`.
+ * utf8mb4 VARCHAR counts them, no control characters, no lone surrogates, no variation-selector padding,
+ * something visible, no bidi controls or stray tag characters, at most a few combining marks per character).
+ * Apply after a `@Transform` with `normalizeNickname` (trim + NFC).
  */
 export function IsNickname(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SessionService, type CurrentUserContext } from '../auth/index.js';
 import type { User } from '../user/user.entity.js';
 import type { UserProfilePatch } from '../user/user.service.js';
-import { nicknameProblem } from '../user/nickname.js';
+import { nicknameProblem, normalizeNickname } from '../user/nickname.js';
 import {
   LANGUAGE_MAX_CODE_POINTS,
   profileTextProblem,
@@ -85,7 +85,7 @@ function provenFields(user: User, data: Record<string, unknown>): UserProfilePat
     patch.unionid = data.unionId;
   }
   if (typeof data.nickName !== 'string' || isWechatPlaceholderNickname(data.nickName)) return patch;
-  const nickname = data.nickName.trim();
+  const nickname = normalizeNickname(data.nickName);
   if (!user.nickname && nicknameProblem(nickname) === null) patch.nickname = nickname;
   const avatarUrl = httpsAvatar(data.avatarUrl);
   if (!user.avatarUrl && avatarUrl && !isWechatAnonymousAvatar(avatarUrl)) patch.avatarUrl = avatarUrl;

@@ -23,3 +23,7 @@ export const QUERY_ERRORS = describeErrors('QUERY_NOT_ALLOWED')[400];
 export const USER_GONE = describeErrors('USER_NOT_FOUND')[404];
 export const DATABASE_DOWN = describeErrors('DATABASE_UNAVAILABLE')[503];
 export const WECHAT_DOWN = describeErrors('WECHAT_UNAVAILABLE', 'DATABASE_UNAVAILABLE')[503];
+/** Routes that call WeChat for the user (`@ThrottlePerUser('wechatCalls')`). */
+export const WECHAT_CALL_LIMITS =
+  '`RATE_LIMITED`: this user spent the WeChat-call budget (RATE_LIMIT_WECHAT_CALLS_PER_USER_PER_HOUR); ' +
+  '`WECHAT_RATE_LIMITED`: WeChat refused; both with Retry-After';

@@ -3,8 +3,15 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, type CurrentUserContext } from '../auth/index.js';
 import { WechatLoginStatusDto } from './dto/wechat-login-status.dto.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';
-import { ApiErrors, QUERY_ERRORS, USER_GONE, WECHAT_DOWN } from './profile-api.decorators.js';
+import {
+  ApiErrors,
+  QUERY_ERRORS,
+  USER_GONE,
+  WECHAT_CALL_LIMITS,
+  WECHAT_DOWN,
+} from './profile-api.decorators.js';
 import { SessionKeyCheckService } from './session-key-check.service.js';
+import { ThrottlePerUser } from '../rate-limit/throttle.decorator.js';
 
 /**
  * Lives with the profile routes rather than in auth: it needs the user's openid from the database and
@@ -27,12 +34,13 @@ export class SessionKeyController {
   @ApiOkResponse({ type: WechatLoginStatusDto })
   @ApiErrors({
     400: QUERY_ERRORS,
-    429: '`WECHAT_RATE_LIMITED`, with Retry-After',
+    429: WECHAT_CALL_LIMITS,
     502: '`WECHAT_BAD_GATEWAY`: our WeChat integration or WeChat itself failed',
     404: USER_GONE,
     503: WECHAT_DOWN,
   })
   @Authenticated()
+  @ThrottlePerUser('wechatCalls')
   check(@CurrentUser() caller: CurrentUserContext): Promise<WechatLoginStatusDto> {
     return this.checker.check(caller);
   }

@@ -9,7 +9,7 @@ import {
   type AuthenticatedSession,
   type CurrentUserContext,
 } from '../auth/index.js';
-import { ValidBody } from '../common/validated-body.decorator.js';
+import { ValidBody } from '../http/validated-body.decorator.js';
 import { UserProfileDto } from './dto/user-profile.dto.js';
 import { USER_PROFILE_RESPONSE } from './dto/user-profile.schema.js';
 import { AVATAR_MAX_BYTES } from './avatar.constants.js';
@@ -27,8 +27,10 @@ import {
   DATABASE_DOWN,
   VALIDATION_ERRORS,
   USER_GONE,
+  WECHAT_CALL_LIMITS,
   WECHAT_DOWN,
 } from './profile-api.decorators.js';
+import { ThrottlePerUser } from '../rate-limit/throttle.decorator.js';
 import { ProfileUpdateService } from './profile-update.service.js';
 
 @ApiTags('users')
@@ -123,12 +125,13 @@ export class UsersController {
     400:
       '`PHONE_CODE_INVALID` (invalid, expired, used, or minted for another user or app: tap the button again), ' +
       VALIDATION_ERRORS,
-    429: '`WECHAT_RATE_LIMITED`, with Retry-After',
+    429: WECHAT_CALL_LIMITS,
     502: '`WECHAT_BAD_GATEWAY`: our WeChat integration or WeChat itself failed',
     404: USER_GONE,
     503: WECHAT_DOWN,
   })
   @Authenticated()
+  @ThrottlePerUser('wechatCalls')
   @RouteSchema(USER_PROFILE_RESPONSE)
   bindPhone(
     @CurrentUser() caller: CurrentUserContext,

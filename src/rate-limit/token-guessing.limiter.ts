@@ -1,16 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorResponseBody } from '../common/api.exception.js';
 import { ERROR_CATALOGUE } from '../common/error-catalogue.js';
+import { tokenLookupFailed } from '../auth/index.js';
 import type { RateLimitStore } from './rate-limit.store.js';
 
 const WINDOW_MS = 60_000;
 
 /**
- * Per-IP limit on failed token lookups (a 401 on a guarded route for a request that carried a token).
- * Counting happens after the response, in the shared store; the check before a request is an
- * in-memory lookup, so honest traffic pays nothing. Past the limit, requests from that address that
- * carry a token get 429 until the window ends. Tokens are 256-bit, so guessing cannot succeed; this
- * keeps a guesser from turning the session store into a free oracle or load generator.
+ * Per-IP limit on failed token lookups: a bearer token that matched no session, on a guarded route
+ * (401) or on `POST /auth/logout` (still 204 below the limit). Only those count, and only those are
+ * refused past the limit (429 instead of their 401/204): a valid token always passes, so a guesser
+ * behind a carrier NAT cannot lock out the honest users sharing its address.
+ *
+ * The decision is taken in `onSend`, once the auth module has marked the request (`tokenLookupFailed`),
+ * from an in-memory map; counting goes to the shared store after that. Honest traffic pays one
+ * property read per response. Tokens are 256-bit, so guessing cannot succeed; the limit keeps a
+ * guesser from turning the session store into a free oracle or load generator.
  */
 export class TokenGuessingLimiter {
   private readonly blockedUntil = new Map<string, number>();
@@ -21,29 +26,21 @@ export class TokenGuessingLimiter {
   ) {}
 
   register(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', (request, reply, done) => {
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      if (!tokenLookupFailed(request)) return done(null, payload);
+      void this.recordFailure(request.ip);
       const until = this.blockedUntil.get(request.ip);
-      if (until === undefined || !request.headers.authorization) return done();
+      if (until === undefined) return done(null, payload);
       if (until <= Date.now()) {
         this.blockedUntil.delete(request.ip);
-        return done();
+        return done(null, payload);
       }
-      this.refuse(request, reply, until);
-    });
-    fastify.addHook('onResponse', (request, reply, done) => {
-      if (
-        reply.statusCode === 401 &&
-        request.headers.authorization &&
-        request.routeOptions.url !== '/auth/login'
-      ) {
-        void this.recordFailure(request.ip);
-      }
-      done();
+      done(null, this.refuse(request, reply, until));
     });
   }
 
-  private refuse(request: FastifyRequest, reply: FastifyReply, until: number): void {
-    // Sent from a Fastify hook, before Nest: the body is built here, in the filter's shape.
+  /** Turns the failed lookup's answer into a 429, in the error filter's shape. */
+  private refuse(request: FastifyRequest, reply: FastifyReply, until: number): string {
     const { status } = ERROR_CATALOGUE.RATE_LIMITED;
     const body: ErrorResponseBody = {
       statusCode: status,
@@ -51,10 +48,12 @@ export class TokenGuessingLimiter {
       message: 'Too many invalid session tokens from this address; retry later',
       requestId: request.id,
     };
-    void reply
+    reply
       .code(status)
-      .header('retry-after', String(Math.max(1, Math.ceil((until - Date.now()) / 1000))))
-      .send(body);
+      .removeHeader('www-authenticate')
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('retry-after', String(Math.max(1, Math.ceil((until - Date.now()) / 1000))));
+    return JSON.stringify(body);
   }
 
   private async recordFailure(ip: string): Promise<void> {

@@ -5,4 +5,10 @@ export { DEFAULT_USERS_TABLE, User, UserColumns, userEntity, type UserEntity } f
 export { userMigrations } from './migrations/index.js';
 export { UsersTableError } from './users-table.check.js';
 export { mapUserProfile, type UserProfile } from './user-profile.js';
-export { NICKNAME_MAX_CODE_POINTS, nicknameProblem, type NicknameProblem } from './nickname.js';
+export {
+  NICKNAME_MAX_CODE_POINTS,
+  NICKNAME_MAX_COMBINING_MARKS,
+  nicknameProblem,
+  normalizeNickname,
+  type NicknameProblem,
+} from './nickname.js';

@@ -13,7 +13,17 @@ import { http, type TestResponse } from './http.js';
 import { startTestApp, type RunningTestApp } from './test-app.js';
 import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from './test-services.js';
 
-export const TEST_SESSION_KEY_SECRET = 'test-only-session-key-secret-0123456789';
+// Random-looking, as production requires (src/config/env.validation.ts, sessionSecretWeakness).
+export const TEST_SESSION_KEY_SECRET = 'test-only-session-key-secret-7Qx2Lm9Vp4';
+
+/**
+ * The simulator app for servers run with NODE_ENV=production: same appid as DEFAULT_SIMULATOR_APP, but
+ * not its published secret, which production refuses.
+ */
+export const PRODUCTION_TEST_APP = Object.freeze({
+  appid: DEFAULT_SIMULATOR_APP.appid,
+  secret: randomBytes(16).toString('hex'),
+});
 
 export interface TestStack {
   app: RunningTestApp;

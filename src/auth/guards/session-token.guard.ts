@@ -1,10 +1,25 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { applyErrorHeaders } from '../../common/api.exception.js';
-import { AUTH_SESSION_PROPERTY, IS_PUBLIC_KEY } from '../auth.constants.js';
+import { AUTH_FAILED_LOOKUP_PROPERTY, AUTH_SESSION_PROPERTY, IS_PUBLIC_KEY } from '../auth.constants.js';
 import { sessionInvalid } from '../errors/auth.exception.js';
 import { SessionService } from '../session/session.service.js';
 import { parseBearerToken } from '../session/session-token.js';
+
+/**
+ * True when the request carried a bearer token that matched no live session: the guard refused it
+ * (401), or `POST /auth/logout` found nothing to revoke. Not set when the store could not answer (503).
+ * For host-app limiters counting token guesses, which can then leave valid tokens alone.
+ * @publicApi
+ */
+export function tokenLookupFailed(request: unknown): boolean {
+  return (request as Record<string, unknown>)[AUTH_FAILED_LOOKUP_PROPERTY] === true;
+}
+
+/** @internal */
+export function markTokenLookupFailed(request: unknown): void {
+  (request as Record<string, unknown>)[AUTH_FAILED_LOOKUP_PROPERTY] = true;
+}
 
 /**
  * The global guard: every route needs `Authorization: Bearer <token>` unless marked `@Public()`.
@@ -37,11 +52,18 @@ export class SessionTokenGuard implements CanActivate {
     }
     if (!token) return refuse(sessionInvalid());
     // `then`, not async/await: one promise fewer on every guarded request.
-    return this.sessions.authenticate(token).then((session) => {
-      this.sessions.touchIfDue(session);
-      (request as Record<string, unknown>)[AUTH_SESSION_PROPERTY] = session;
-      return true;
-    }, refuse);
+    return this.sessions.authenticate(token).then(
+      (session) => {
+        this.sessions.touchIfDue(session);
+        (request as Record<string, unknown>)[AUTH_SESSION_PROPERTY] = session;
+        return true;
+      },
+      (error: unknown) => {
+        // A token the store answered "no" for (unknown, expired, revoked), not a store outage.
+        if (error instanceof HttpException && error.getStatus() === 401) markTokenLookupFailed(request);
+        return refuse(error);
+      },
+    );
   }
 
   protected isPublic(context: ExecutionContext): boolean {

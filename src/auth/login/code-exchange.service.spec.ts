@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { WechatApiError } from '../../wechat/wechat-api.error.js';
 import type { WechatCodeExchanger, WechatCodeSession } from '../ports/code-exchanger.port.js';
 import { SessionKeyCipher } from '../session/session-key.cipher.js';
+import { hashSessionToken } from '../session/session-token.js';
 import { CodeExchangeService } from './code-exchange.service.js';
 import { MemoryLoginCodeLedger } from './login-code.ledger.js';
 
@@ -56,10 +57,41 @@ describe('CodeExchangeService', () => {
     for (const login of logins) {
       expect(login.identity).toEqual({ appid: APPID, openid: 'oA', unionid: 'uA' });
       expect(login.sealedSessionKey).not.toContain('k'.repeat(24));
-      await expect(exchange.recorded(login)).resolves.toBeUndefined();
     }
-    // A repeat after the first exchange settled is answered from the ledger, still without WeChat.
-    expect((await exchange.exchange(APPID, 'code-2')).identity.openid).toBe('oA');
+    expect(new Set(logins).size).toBe(1);
+    // Once the login recorded its session, a repeat is answered from the ledger, still without
+    // WeChat, and names that same session (issue 15: never a second, independent one).
+    const token = 'T'.repeat(43);
+    await exchange.complete(logins[0], token, hashSessionToken(token));
+    const repeat = await exchange.exchange(APPID, 'code-2');
+    expect(repeat.identity.openid).toBe('oA');
+    expect(repeat.replay).toEqual({ tokenHash: hashSessionToken(token), token });
+    expect(exchanger.calls).toBe(1);
+  });
+
+  test('the ledger keeps the replayed token sealed to its code, never in clear', async () => {
+    const ledger = new RecordingLedger();
+    const exchanger = new FakeExchanger(5000, async () => ({ openid: 'oB', sessionKey: 'k'.repeat(24) }));
+    const exchange = service(exchanger, ledger);
+    const token = 'S'.repeat(43);
+    await exchange.complete(await exchange.exchange(APPID, 'code-4'), token, hashSessionToken(token));
+    const [entry] = [...(ledger as unknown as { entries: Map<string, { value: string }> }).entries.values()];
+    expect(entry.value).not.toContain(token);
+    // Under another secret (or moved to another code's entry) it opens to nothing: the replay gets no token.
+    const other = new CodeExchangeService(exchanger, ledger, new SessionKeyCipher('d'.repeat(32)), 30_000);
+    expect((await other.exchange(APPID, 'code-4')).replay).toEqual({
+      tokenHash: hashSessionToken(token),
+      token: null,
+    });
+  });
+
+  test('a login that failed after WeChat answered leaves the code usable for a retry', async () => {
+    const exchanger = new FakeExchanger(5000, async () => ({ openid: 'oC', sessionKey: 'k'.repeat(24) }));
+    const exchange = service(exchanger);
+    await exchange.release(await exchange.exchange(APPID, 'code-5'));
+    const retry = await exchange.exchange(APPID, 'code-5');
+    expect(retry.identity.openid).toBe('oC');
+    expect(retry.replay).toBeUndefined();
     expect(exchanger.calls).toBe(1);
   });
 

@@ -18,8 +18,20 @@ export class MemorySessionStore extends SessionStore {
     super();
   }
 
-  async create({ tokenHash, record }: StoredSession, retainUntil: number): Promise<void> {
+  async create(
+    { tokenHash, record }: StoredSession,
+    retainUntil: number,
+    maxPerUser?: number,
+  ): Promise<void> {
     this.sessions.set(tokenHash, { value: { ...record }, retainUntil });
+    if (!maxPerUser) return;
+    // Oldest first; a Map iterates in insertion order, which breaks createdAt ties the same way.
+    const others = (await this.listForUser(record.appid, record.userId))
+      .filter((session) => session.tokenHash !== tokenHash)
+      .sort((a, b) => a.record.createdAt - b.record.createdAt);
+    for (const session of others.slice(0, Math.max(0, others.length + 1 - maxPerUser))) {
+      this.sessions.delete(session.tokenHash);
+    }
   }
 
   async find(tokenHash: string): Promise<SessionRecord | null> {

@@ -88,6 +88,59 @@ export function describeSessionStoreContract(
       expect(await store.find(other.tokenHash)).toEqual(other.record);
     });
 
+    test('a revoke-all racing creates leaves no findable session outside the listing', async () => {
+      for (let round = 0; round < 5; round++) {
+        const userId = ++nextUserId;
+        const early = [newSession(userId), newSession(userId)];
+        for (const s of early) await store.create(s, far());
+        const racing = Array.from({ length: 15 }, () => newSession(userId));
+        await Promise.all([store.revokeAll(appid, userId), ...racing.map((s) => store.create(s, far()))]);
+
+        for (const s of early) expect(await store.find(s.tokenHash)).toBeNull();
+        const listed = new Set((await store.listForUser(appid, userId)).map((s) => s.tokenHash));
+        for (const s of racing) {
+          if ((await store.find(s.tokenHash)) !== null) expect(listed.has(s.tokenHash)).toBe(true);
+        }
+        await store.revokeAll(appid, userId);
+        for (const s of racing) expect(await store.find(s.tokenHash)).toBeNull();
+      }
+    });
+
+    test('a create beyond the cap evicts the oldest sessions of that user only', async () => {
+      const userId = ++nextUserId;
+      const other = newSession();
+      await store.create(other, far(), 2);
+      const sessions = [0, 1, 2, 3, 4].map((i) =>
+        newSession(userId, { createdAt: Date.now() + i, lastSeenAt: Date.now() + i }),
+      );
+      for (const s of sessions) await store.create(s, far(), 3);
+
+      const listed = await store.listForUser(appid, userId);
+      expect(listed.map((s) => s.record.id).sort()).toEqual(
+        sessions
+          .slice(2)
+          .map((s) => s.record.id)
+          .sort(),
+      );
+      expect(await store.find(sessions[0].tokenHash)).toBeNull();
+      expect(await store.find(sessions[1].tokenHash)).toBeNull();
+      expect(await store.find(other.tokenHash)).toEqual(other.record);
+
+      const withKey = newSession(userId, { createdAt: Date.now() + 10 });
+      await store.createWithSessionKey(withKey, far(), { sealed: 'sealed-cap', retainUntil: far() }, 3);
+      expect(await store.find(sessions[2].tokenHash)).toBeNull();
+      expect(await store.listForUser(appid, userId)).toHaveLength(3);
+    });
+
+    test('concurrent creates beyond the cap leave at most the cap findable, all of them listed', async () => {
+      const userId = ++nextUserId;
+      const sessions = Array.from({ length: 20 }, () => newSession(userId));
+      await Promise.all(sessions.map((s) => store.create(s, far(), 4)));
+      const found = (await Promise.all(sessions.map((s) => store.find(s.tokenHash)))).filter(Boolean);
+      expect(found).toHaveLength(4);
+      expect(await store.listForUser(appid, userId)).toHaveLength(4);
+    });
+
     test('updates the cached profile in every session of the user', async () => {
       const userId = ++nextUserId;
       const [a, b] = [newSession(userId), newSession(userId)];

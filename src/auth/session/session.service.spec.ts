@@ -12,6 +12,7 @@ const OPTIONS: ResolvedAuthOptions = {
   touchIntervalSeconds: 60,
   absoluteTtlSeconds: 7200,
   loginReplayWindowSeconds: 300,
+  maxSessionsPerUser: 10,
   source: { inMemoryStore: true },
 };
 

@@ -38,6 +38,7 @@ export class SessionService {
   private readonly idleMs: number;
   private readonly absoluteMs: number;
   private readonly touchIntervalMs: number;
+  private readonly maxPerUser: number;
   private readonly cipher: SessionKeyCipher;
 
   constructor(
@@ -47,6 +48,7 @@ export class SessionService {
     this.idleMs = options.idleTtlSeconds * 1000;
     this.absoluteMs = options.absoluteTtlSeconds * 1000;
     this.touchIntervalMs = options.touchIntervalSeconds * 1000;
+    this.maxPerUser = options.maxSessionsPerUser;
     this.cipher = new SessionKeyCipher(options.sessionKeySecret);
   }
 
@@ -59,7 +61,7 @@ export class SessionService {
   ): Promise<IssuedSession> {
     const { token, record } = this.newSession(userId, appid, userAgent, snapshot, now);
     await this.guard(() =>
-      this.store.create({ tokenHash: hashSessionToken(token), record }, retainUntil(record)),
+      this.store.create({ tokenHash: hashSessionToken(token), record }, retainUntil(record), this.maxPerUser),
     );
     return { token, record, expiresAt: expiresAt(record) };
   }
@@ -78,10 +80,15 @@ export class SessionService {
   ): Promise<IssuedSession> {
     const { token, record } = this.newSession(userId, appid, userAgent, snapshot, now);
     await this.guard(() =>
-      this.store.createWithSessionKey({ tokenHash: hashSessionToken(token), record }, retainUntil(record), {
-        sealed: sealedSessionKey,
-        retainUntil: now + this.absoluteMs,
-      }),
+      this.store.createWithSessionKey(
+        { tokenHash: hashSessionToken(token), record },
+        retainUntil(record),
+        {
+          sealed: sealedSessionKey,
+          retainUntil: now + this.absoluteMs,
+        },
+        this.maxPerUser,
+      ),
     );
     return { token, record, expiresAt: expiresAt(record) };
   }
@@ -122,6 +129,14 @@ export class SessionService {
     }, toHttpError);
   }
 
+  /** The live session behind a raw token, or null (unknown, revoked or expired); 503 when the store is down. */
+  findLive(token: string, now = Date.now()): Promise<AuthenticatedSession | null> {
+    const tokenHash = hashSessionToken(token);
+    return this.guard(() => this.store.find(tokenHash)).then((record) =>
+      record && expiresAt(record) > now ? { tokenHash, record } : null,
+    );
+  }
+
   /**
    * Slides the idle expiry, but writes at most once per touch interval: a busy client costs one
    * Redis write an hour, not one per request. Never throws: a missed touch only shortens a session.
@@ -143,7 +158,8 @@ export class SessionService {
     return sessions
       .map(({ record }: StoredSession) => record)
       .filter((record) => expiresAt(record) > now)
-      .sort((a, b) => b.createdAt - a.createdAt);
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, this.maxPerUser);
   }
 
   revoke(appid: string, userId: number, sessionId: string): Promise<boolean> {
@@ -165,10 +181,15 @@ export class SessionService {
     return this.revokeAll(appid, userId);
   }
 
-  /** Logout: revokes the session behind a raw token if it still exists. Idempotent. */
-  async revokeToken(token: string): Promise<void> {
+  /**
+   * Logout: revokes the session behind a raw token if it still exists. Idempotent. Resolves false when
+   * the token matched no session (the logout route counts that as a failed token lookup).
+   */
+  async revokeToken(token: string): Promise<boolean> {
     const record = await this.guard(() => this.store.find(hashSessionToken(token)));
-    if (record) await this.revoke(record.appid, record.userId, record.id);
+    if (!record) return false;
+    await this.revoke(record.appid, record.userId, record.id);
+    return true;
   }
 
   /** Replaces the user snapshot in all of a user's sessions; call after changing what it mirrors. */

@@ -43,9 +43,10 @@ export interface StoredSession {
 export abstract class SessionStore {
   /**
    * Saves a new session. `retainUntil` is when the store may forget it: a little after it expires,
-   * so a late request can still be told "expired" rather than "invalid".
+   * so a late request can still be told "expired" rather than "invalid". With `maxPerUser`, the
+   * user's oldest sessions (by `createdAt`) beyond that many are revoked.
    */
-  abstract create(session: StoredSession, retainUntil: number): Promise<void>;
+  abstract create(session: StoredSession, retainUntil: number, maxPerUser?: number): Promise<void>;
 
   /** The session stored under this token hash, or null. Does not check expiry. */
   abstract find(tokenHash: string): Promise<SessionRecord | null>;
@@ -82,10 +83,11 @@ export abstract class SessionStore {
     session: StoredSession,
     retainUntil: number,
     sessionKey: { sealed: string; retainUntil: number },
+    maxPerUser?: number,
   ): Promise<void> {
     const { appid, userId } = session.record;
     await this.saveSessionKey(appid, userId, sessionKey.sealed, sessionKey.retainUntil);
-    await this.create(session, retainUntil);
+    await this.create(session, retainUntil, maxPerUser);
   }
 
   /** The sealed session_key saved by {@link saveSessionKey}, or null. */

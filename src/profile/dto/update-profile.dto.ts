@@ -12,10 +12,11 @@ import {
   ValidateIf,
   type ValidationArguments,
 } from 'class-validator';
-import { NICKNAME_MAX_CODE_POINTS } from '../../user/nickname.js';
+import { NICKNAME_MAX_CODE_POINTS, normalizeNickname } from '../../user/nickname.js';
 import { LANGUAGE_MAX_CODE_POINTS, REGION_MAX_CODE_POINTS } from '../../user/profile-text.js';
 import { IsNickname, IsWechatNickName } from '../is-nickname.validator.js';
 import { IsProfileText } from '../is-profile-text.validator.js';
+import { IsPublicUrl } from '../is-public-url.validator.js';
 import {
   WECHAT_ANONYMOUS_AVATAR_URLS,
   WECHAT_ANONYMOUS_NICKNAME,
@@ -41,6 +42,9 @@ export const PROFILE_PLACEHOLDER_RULE =
   'A body with `is_demote: true` (the flag WeChat adds to the anonymous userInfo) stores nothing at all.';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Trimmed and NFC-normalised: validated, compared and stored in that form. */
+const nickname = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? normalizeNickname(value) : value;
 
 /**
  * `PATCH /users/me`. Every field is optional; unknown fields (an `openid`, a `userId`) are refused by
@@ -53,7 +57,9 @@ export class UpdateProfileDto {
   @ApiPropertyOptional({
     description:
       `What the user typed in \`<input type="nickname">\`. Trimmed, then 1–${NICKNAME_MAX_CODE_POINTS} ` +
-      'Unicode code points; emoji welcome, control characters and variation-selector padding refused. ' +
+      'Unicode code points after NFC normalisation; emoji welcome; control characters, variation-selector ' +
+      'padding, bidi controls, tag characters outside flag emoji, invisible-only text and more than 4 ' +
+      'combining marks on one character refused. ' +
       `With content checking on, screened by WeChat msgSecCheck first. "${WECHAT_ANONYMOUS_NICKNAME}" is ` +
       'skipped as a placeholder.',
     example: '小明😀',
@@ -61,7 +67,7 @@ export class UpdateProfileDto {
     maxLength: NICKNAME_MAX_CODE_POINTS,
   })
   @ValidateIf((_dto: UpdateProfileDto, value: unknown) => value !== undefined)
-  @Transform(trim)
+  @Transform(nickname)
   @IsNickname()
   @IsString()
   nickname?: string;
@@ -76,7 +82,7 @@ export class UpdateProfileDto {
     maxLength: NICKNAME_MAX_CODE_POINTS,
   })
   @ValidateIf((_dto: UpdateProfileDto, value: unknown) => value !== undefined)
-  @Transform(trim)
+  @Transform(nickname)
   @AgreesWithNickname()
   @IsWechatNickName()
   @IsString()
@@ -84,7 +90,8 @@ export class UpdateProfileDto {
 
   @ApiPropertyOptional({
     description:
-      'An https image URL (e.g. on your CDN), or null to remove the avatar. To store the image picked with ' +
+      'An https image URL (e.g. on your CDN), or null to remove the avatar. No user:password@, no localhost ' +
+      'and no loopback/private/link-local/unspecified IP address. To store the image picked with ' +
       '`open-type="chooseAvatar"`, upload it to `POST /users/me/avatar` instead. WeChat avatar URLs sent ' +
       'over http (`http://*.qlogo.cn/…`) are stored as https. "" and the grey default avatar are skipped.',
     example: 'https://cdn.example.com/avatars/3f2a.png',
@@ -99,6 +106,7 @@ export class UpdateProfileDto {
     typeof value === 'string' ? httpsWechatAvatarUrl(value.trim()) : value,
   )
   @MaxLength(AVATAR_URL_MAX_LENGTH)
+  @IsPublicUrl()
   @IsUrl(
     { protocols: ['https'], require_protocol: true, require_tld: true },
     { message: 'avatarUrl must be an https URL' },

@@ -6,8 +6,13 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { applyErrorHeaders, type ErrorResponseBody } from './api.exception.js';
-import { ERROR_CATALOGUE, isErrorCode, STATUS_FALLBACK_CODES, type ErrorCode } from './error-catalogue.js';
+import { applyErrorHeaders, type ErrorResponseBody } from '../common/api.exception.js';
+import {
+  ERROR_CATALOGUE,
+  isErrorCode,
+  STATUS_FALLBACK_CODES,
+  type ErrorCode,
+} from '../common/error-catalogue.js';
 import type { RouteMethods } from './route-methods.js';
 
 /** The code of an error that carries none of ours (framework, Fastify), by status; from the catalogue. */

@@ -7,8 +7,8 @@ import {
   ServiceUnavailableException,
   type ArgumentsHost,
 } from '@nestjs/common';
-import { ApiException } from './api.exception.js';
-import { apiError } from './error-catalogue.js';
+import { ApiException } from '../common/api.exception.js';
+import { apiError } from '../common/error-catalogue.js';
 import { ErrorResponseFilter } from './error-response.filter.js';
 
 function hostFor(request: object): { host: ArgumentsHost; sent: () => { status: number; body: unknown } } {

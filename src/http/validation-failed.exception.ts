@@ -1,6 +1,6 @@
 import type { ValidationError } from 'class-validator';
-import type { ApiException } from './api.exception.js';
-import { apiError } from './error-catalogue.js';
+import type { ApiException } from '../common/api.exception.js';
+import { apiError } from '../common/error-catalogue.js';
 
 /** 400 `VALIDATION_FAILED` listing every problem, for body validation (ValidBody) and hand-run validation. */
 export function validationFailed(errors: ValidationError[]): ApiException {
