@@ -48,6 +48,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     genReqId: generateRequestId,
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     trustProxy: server.trustProxy,
+    ...slowClientLimits(server.requestTimeoutMs),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     abortOnError: false,
@@ -69,6 +70,27 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   registerUploads(app);
   setupSwagger(app);
   return app;
+}
+
+/**
+ * Slow or stalled clients (a body trickled a byte at a time, an upload that stops halfway) are cut off
+ * after `timeoutMs` with 408 and the connection closed, so they cannot hold sockets and upload buffers.
+ * Fastify leaves both timeouts at 0 (off, also switching off Node's own 300 s default). Node enforces
+ * `requestTimeout` on the whole request, headers and body, whoever reads the body (the JSON parser or
+ * the avatar route's multipart stream), but only checks every `connectionsCheckingInterval` (default
+ * 30 s), hence the shorter interval. `connectionTimeout` closes a socket idle twice that long (a client
+ * that stops reading its response); twice, so that a stalled request gets its 408 first.
+ */
+function slowClientLimits(timeoutMs: number) {
+  return {
+    requestTimeout: timeoutMs,
+    connectionTimeout: 2 * timeoutMs,
+    http: {
+      requestTimeout: timeoutMs,
+      headersTimeout: Math.min(timeoutMs, 60_000),
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeoutMs / 10))),
+    },
+  };
 }
 
 /**

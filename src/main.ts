@@ -13,14 +13,29 @@ import { developmentFallbacks } from './config/development-mode.js';
 import { DEVELOPMENT_WECHAT_APP } from './config/wechat.config.js';
 import { installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { isAddressInUse, PortInUseError } from './lifecycle/port-in-use.error.js';
+import { startupFailureLine } from './lifecycle/startup-failure.js';
+import { serverConfig } from './config/server.config.js';
+import { NestPinoLogger } from './logging/nest-logger.js';
+import { bufferedStdout, createRootLogger } from './logging/root-logger.js';
+import { StartupLogGate } from './logging/startup-log-gate.js';
 import { SWAGGER_UI_PATH } from './swagger/setup-swagger.js';
+
+/**
+ * Production start-up is quiet until the server listens: its log lines (Nest's progress, TypeORM's
+ * retries, each with a stack) are held, and written out once it listens. A failed start-up drops them
+ * and prints one JSON line naming the cause and the dependency's host:port instead (see the catch below).
+ */
+const startupLog = process.env.NODE_ENV === 'production' ? new StartupLogGate(bufferedStdout()) : null;
 
 async function main(): Promise<void> {
   const logger = new Logger('Bootstrap');
   validateEnv(process.env);
+  // Until createApp installs its own, Nest's logger is its coloured console one: route it into the gate.
+  if (startupLog)
+    Logger.overrideLogger(new NestPinoLogger(createRootLogger(serverConfig().logLevel, startupLog)));
   claimDevelopmentDatabase();
   const simulator = await startDevelopmentSimulator();
-  const app = await createApp();
+  const app = await createApp(startupLog ? { logDestination: startupLog } : {});
   const config = app.get<ConfigService<AllConfig, true>>(ConfigService);
   const { port, host } = config.get('app', { infer: true });
   const { shutdownDrainMs, shutdownGraceMs } = config.get('server', { infer: true });
@@ -32,6 +47,7 @@ async function main(): Promise<void> {
   // The port it got: PORT=0 means any free one.
   const { port: boundPort } = app.getHttpServer().address() as AddressInfo;
   const apiUrl = `http://${reachableHost(host)}:${boundPort}`;
+  startupLog?.open();
   logger.log(`weapp-auth listening on ${apiUrl}`);
   const fallbacks = developmentFallbacks(config);
   if (fallbacks.length === 0) return;
@@ -56,6 +72,14 @@ function reachableHost(host: string): string {
 }
 
 main().catch((error: unknown) => {
+  if (startupLog) {
+    // Production: one JSON line on stderr; the held lines and the stacks only at LOG_LEVEL=debug.
+    const held = startupLog.discard();
+    const debug = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
+    if (debug) for (const line of held) process.stderr.write(line);
+    process.stderr.write(startupFailureLine(error, { stack: debug }));
+    process.exit(1);
+  }
   // A bad environment is an operator mistake: print the list of problems, not a stack trace.
   // Likewise a port or database file in use: one line naming the variable to change.
   if (

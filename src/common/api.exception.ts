@@ -8,6 +8,8 @@ export interface ErrorResponseBody {
   message: string;
   /** Also sent as X-Request-Id; set by our error filter (absent under Nest's default filter). */
   requestId?: string;
+  /** `/health/ready`'s 503 only: the dependencies that did not answer (`database`, `redis`). */
+  failing?: string[];
 }
 
 /**

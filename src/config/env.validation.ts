@@ -211,6 +211,13 @@ export class EnvironmentVariables {
   @Min(100)
   @IsInt()
   SHUTDOWN_GRACE_MS?: number;
+
+  /** Time to receive a whole request, headers and body, in ms: slower or stalled clients get 408. */
+  @IsOptional()
+  @Max(600_000, { message: 'REQUEST_TIMEOUT_MS must be at most 600000 (ten minutes)' })
+  @Min(1000, { message: 'REQUEST_TIMEOUT_MS must be at least 1000 ms' })
+  @IsInt({ message: 'REQUEST_TIMEOUT_MS must be a whole number of milliseconds, e.g. 30000' })
+  REQUEST_TIMEOUT_MS?: number;
 }
 
 /** Thrown at boot when the environment is unusable; its message lists every problem at once. */

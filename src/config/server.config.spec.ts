@@ -13,3 +13,15 @@ describe('HSTS_MAX_AGE', () => {
     expect(() => validateEnv({ HSTS_MAX_AGE: value })).toThrow(/HSTS_MAX_AGE/);
   });
 });
+
+describe('REQUEST_TIMEOUT_MS', () => {
+  test('unset is allowed (30 s then); whole milliseconds from 1 s to 10 min are accepted', () => {
+    expect(validateEnv({}).REQUEST_TIMEOUT_MS).toBeUndefined();
+    expect(validateEnv({ REQUEST_TIMEOUT_MS: '1000' }).REQUEST_TIMEOUT_MS).toBe(1000);
+    expect(validateEnv({ REQUEST_TIMEOUT_MS: '600000' }).REQUEST_TIMEOUT_MS).toBe(600_000);
+  });
+
+  test.each(['0', '999', '30s', '1500.5', '600001'])('%s is refused at start-up', (value) => {
+    expect(() => validateEnv({ REQUEST_TIMEOUT_MS: value })).toThrow(/REQUEST_TIMEOUT_MS/);
+  });
+});

@@ -9,6 +9,8 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** `Strict-Transport-Security` max-age in seconds; undefined: no HSTS header. */
   hstsMaxAge: number | undefined;
+  /** Time to receive a whole request (headers and body); a socket idle twice that long is closed. */
+  requestTimeoutMs: number;
 }
 
 export const serverConfig = registerAs('server', (): ServerConfig => {
@@ -19,6 +21,7 @@ export const serverConfig = registerAs('server', (): ServerConfig => {
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? 0,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     hstsMaxAge: env.HSTS_MAX_AGE,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS ?? 30_000,
   };
 });
 

@@ -1,9 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/index.js';
 import { ErrorResponseDto } from '../auth/openapi/index.js';
-import { ApiException } from '../common/api.exception.js';
+import { ApiException, type ErrorResponseBody } from '../common/api.exception.js';
 import { ShutdownState } from '../lifecycle/shutdown.state.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
@@ -34,17 +34,36 @@ export class HealthController {
     status: 503,
     type: ErrorResponseDto,
     description:
-      '`SERVICE_UNAVAILABLE`: the database or Redis did not answer its ping in time; `SHUTTING_DOWN`: draining after SIGTERM',
+      '`SERVICE_UNAVAILABLE`: the database or Redis did not answer its ping in time (`failing` names which); `SHUTTING_DOWN`: draining after SIGTERM',
   })
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: database and Redis answer a ping; 503 when either is down' })
-  ready() {
+  async ready() {
     // From the first SIGTERM on, the load balancer must stop sending traffic here.
     if (this.shutdown.draining)
       throw new ApiException(503, 'SHUTTING_DOWN', 'This instance is shutting down');
-    return this.health.check([
-      () => this.database.pingCheck('database').withTimeout(PING_TIMEOUT_MS),
-      () => this.redis.ping(PING_TIMEOUT_MS),
-    ]);
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database').withTimeout(PING_TIMEOUT_MS),
+        () => this.redis.ping(PING_TIMEOUT_MS),
+      ]);
+    } catch (error) {
+      const failing = failingChecks(error);
+      if (failing.length === 0) throw error;
+      const body: ErrorResponseBody = {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: `Not ready: ${failing.join(' and ')} did not answer`,
+        failing,
+      };
+      throw new HttpException(body, 503);
+    }
   }
+}
+
+/** The checks that failed, from terminus' 503 (the keys of its `error`); none for any other error. */
+function failingChecks(error: unknown): string[] {
+  if (!(error instanceof ServiceUnavailableException)) return [];
+  const result = error.getResponse() as { error?: Record<string, unknown> };
+  return Object.keys(result.error ?? {});
 }

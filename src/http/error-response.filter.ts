@@ -83,8 +83,10 @@ export class ErrorResponseFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'code' in response) {
-        const { code, message } = response as ErrorResponseBody;
-        return { statusCode, code, message };
+        const { code, message, failing } = response as ErrorResponseBody;
+        return Array.isArray(failing)
+          ? { statusCode, code, message, failing }
+          : { statusCode, code, message };
       }
       const message =
         typeof response === 'string'

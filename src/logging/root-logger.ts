@@ -58,7 +58,7 @@ const FLUSH_INTERVAL_MS = 500;
  * guarded request's CPU (bench/). Lines wait at most FLUSH_INTERVAL_MS; the batch is flushed on
  * exit, so a shutdown or crash report is not lost.
  */
-function bufferedStdout(): DestinationStream {
+export function bufferedStdout(): DestinationStream {
   const writer = new BatchedLineWriter(1);
   setInterval(() => writer.flush(), FLUSH_INTERVAL_MS).unref();
   process.once('exit', () => writer.flushSync());

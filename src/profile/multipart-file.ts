@@ -41,22 +41,26 @@ export function readFirstFile(raw: IncomingMessage, limits: MultipartLimits): Pr
       return;
     }
     let settled = false;
+    // At most limits.fileSize bytes (busboy stops passing data on past it), dropped as soon as the
+    // outcome is an error: a refused or abandoned upload keeps nothing in memory.
+    let chunks: Buffer[] = [];
+    let size = 0;
     const settle = (error: MultipartFileError | null, bytes?: Buffer): void => {
       if (settled) return;
       settled = true;
+      chunks = [];
       if (error) reject(error);
       else resolve(bytes as Buffer);
     };
     parser.on('file', (_field, file) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
       file.on('data', (chunk: Buffer) => {
+        if (settled) return;
         chunks.push(chunk);
         size += chunk.length;
       });
       file.on('limit', () => settle(new MultipartFileError('too-large')));
       file.on('end', () => {
-        if (!file.truncated) settle(null, Buffer.concat(chunks, size));
+        if (!file.truncated && !settled) settle(null, Buffer.concat(chunks, size));
       });
     });
     // A part or field limit passed before any file counts as "no usable file part".
@@ -65,6 +69,11 @@ export function readFirstFile(raw: IncomingMessage, limits: MultipartLimits): Pr
     parser.on('error', () => settle(new MultipartFileError('no-file')));
     parser.on('finish', () => settle(new MultipartFileError('no-file')));
     raw.on('error', () => settle(new MultipartFileError('no-file')));
+    // The client went away or REQUEST_TIMEOUT_MS cut a stalled upload off (bootstrap.ts): the parser
+    // will never finish, so settle here rather than leave the request pending.
+    raw.on('close', () => {
+      if (!raw.complete) settle(new MultipartFileError('no-file'));
+    });
     raw.pipe(parser);
   });
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { urlAddress } from '../lifecycle/startup-failure.js';
 
 /** How long a Redis command may take before callers treat Redis as unavailable (fail closed with 503). */
 export const REDIS_COMMAND_TIMEOUT_MS = 1000;
@@ -20,6 +21,8 @@ export type RedisConnection = Redis | Cluster;
 export async function openRedisConnection(url: string): Promise<RedisConnection> {
   const logger = new Logger('Redis');
   const urls = url.split(',').map((part) => part.trim());
+  // host:port for the log lines: an operator sees which server, never the password.
+  const address = urlAddress(url, 6379);
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -41,15 +44,16 @@ export async function openRedisConnection(url: string): Promise<RedisConnection>
   client.on('error', (error: Error & { code?: string }) => {
     // ioredis emits an error per failed reconnect; log each distinct one once.
     const summary = error.code ?? error.message;
-    if (summary !== lastError) logger.warn(`Redis connection problem: ${summary}`);
+    if (summary !== lastError) logger.warn(`Redis connection problem (${address}): ${summary}`);
     lastError = summary;
   });
   client.on('ready', () => {
-    if (lastError) logger.log('Redis connection restored');
+    if (lastError) logger.log(`Redis connection restored (${address})`);
     lastError = '';
   });
   await Promise.race([client.connect().catch(() => undefined), delay(READY_WAIT_MS)]);
-  if (client.status !== 'ready') logger.error('Redis is not reachable yet; requests needing it answer 503');
+  if (client.status !== 'ready')
+    logger.error(`Redis at ${address} is not reachable yet; requests needing it answer 503`);
   return client;
 }
 

@@ -24,6 +24,13 @@ export class ErrorResponseDto implements ErrorResponseBody {
     example: '0b6f3c2e-6a51-4c1e-9d0f-5a7d2b3e9c41',
   })
   requestId?: string;
+
+  @ApiPropertyOptional({
+    description: '`GET /health/ready` (503) only: the dependencies that did not answer',
+    example: ['redis'],
+    type: [String],
+  })
+  failing?: string[];
 }
 
 /** @publicApi */
