@@ -10,7 +10,6 @@ import { CodeExchangeService, type LoginReplay, type WechatLogin } from './login
 import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
 import type { AuthUser, AuthUsersPort, WechatIdentity } from './ports/users.port.js';
 import { expiresAt, SessionService, type IssuedSession } from './session/session.service.js';
-import { hashSessionToken } from './session/session-token.js';
 
 /**
  * The login, in two steps. The code-exchange strategy calls {@link exchangeCode} (code → WeChat →
@@ -76,9 +75,7 @@ export class AuthService {
     }
     // Not awaited: a repeat arriving before it lands waits for it in the ledger. If it never lands,
     // the claim expires and a repeat gets LOGIN_CODE_USED from WeChat: never a second session.
-    this.exchange
-      .complete(wechatLogin, issued.token, hashSessionToken(issued.token))
-      .catch(this.ledgerWarning);
+    this.exchange.complete(wechatLogin, issued.token, issued.tokenHash).catch(this.ledgerWarning);
     return {
       token: issued.token,
       tokenType: 'Bearer',

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Header, HttpCode, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, type CurrentUserContext } from '../auth/index.js';
 import { AccountService } from './account.service.js';
@@ -31,7 +31,6 @@ export class AccountController {
   }
 
   @Get('export')
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Export everything stored about you (JSON)',
     description:

@@ -1,12 +1,12 @@
-import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { mapSessionSummary, SessionService, type CurrentUserContext } from '../auth/index.js';
-import { errorMessage } from '../common/error-message.js';
 import { mapUserProfile } from '../user/user-profile.js';
 import type { User } from '../user/user.entity.js';
 import { UsersService } from '../user/user.service.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
 import type { AccountExport } from './dto/account-export.dto.js';
-import { databaseUnavailable, userNotFound } from './profile.errors.js';
+import { userNotFound } from './profile.errors.js';
+import { userDatabaseCall } from './user-database-call.js';
 
 /**
  * The account lifecycle the PIPL gives users and WeChat's review asks for: deleting the account and
@@ -36,10 +36,10 @@ export class AccountService {
    *    failure still gets here.
    */
   async delete(caller: CurrentUserContext): Promise<void> {
-    const user = await this.database('load', () => this.users.findById(caller.userId));
+    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
     if (user) {
       await this.removeAvatarIfUnshared(user);
-      await this.database('delete', () => this.users.deleteById(user.id));
+      await userDatabaseCall(this.logger, 'delete', () => this.users.deleteById(user.id));
     }
     await this.sessions.forgetUser(caller.appid, caller.userId);
     this.logger.log(`user ${caller.userId} deleted their account`);
@@ -47,7 +47,7 @@ export class AccountService {
 
   /** Everything stored about the caller, read from the database, not from the session's cached copy. */
   async export(caller: CurrentUserContext, now = new Date()): Promise<AccountExport> {
-    const user = await this.database('load', () => this.users.findById(caller.userId));
+    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
     if (!user) throw userNotFound();
     const sessions = await this.sessions.list(caller.appid, caller.userId, now.getTime());
     return {
@@ -74,20 +74,10 @@ export class AccountService {
   private async removeAvatarIfUnshared(user: User): Promise<void> {
     const file = this.avatars.storedFileOf(user.avatarUrl);
     if (!file) return;
-    const others = await this.database('avatar check', () =>
+    const others = await userDatabaseCall(this.logger, 'avatar check', () =>
       this.users.countOthersWithAvatarContaining(this.avatars.referenceTo(file), user.id),
     );
     if (others === 0) await this.avatars.remove(file);
-  }
-
-  private async database<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof HttpException) throw error;
-      this.logger.error(`account ${operation} failed: ${errorMessage(error)}`);
-      throw databaseUnavailable();
-    }
   }
 }
 

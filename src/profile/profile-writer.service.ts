@@ -1,11 +1,10 @@
-import { HttpException, Injectable, Logger } from '@nestjs/common';
-import { EntityNotFoundError } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import { SessionService, type CurrentUserContext } from '../auth/index.js';
 import { mapUserProfile, type UserProfile } from '../user/user-profile.js';
 import type { User } from '../user/user.entity.js';
 import { UsersService, type UserProfilePatch } from '../user/user.service.js';
-import { databaseUnavailable, userNotFound } from './profile.errors.js';
-import { errorMessage } from '../common/error-message.js';
+import { userNotFound } from './profile.errors.js';
+import { userDatabaseCall } from './user-database-call.js';
 
 /**
  * The one way the profile routes read and change the caller's user row. Every change is followed by
@@ -23,29 +22,18 @@ export class ProfileWriter {
 
   /** The caller's row (for its openid, unionid, current fields). 404 if it is gone, 503 if the database is. */
   async load(caller: CurrentUserContext): Promise<User> {
-    const user = await this.database('load', () => this.users.findById(caller.userId));
+    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
     if (!user) throw userNotFound();
     return user;
   }
 
   /** Applies `patch` to the caller's row, refreshes every session's cached profile, returns the profile. */
   async apply(caller: CurrentUserContext, patch: UserProfilePatch): Promise<UserProfile> {
-    const user = await this.database('update', () => this.users.updateProfile(caller.userId, patch));
+    const user = await userDatabaseCall(this.logger, 'update', () =>
+      this.users.updateProfile(caller.userId, patch),
+    );
     const profile = mapUserProfile(user);
     await this.sessions.updateSnapshot(caller.appid, caller.userId, profile);
     return profile;
-  }
-
-  private async database<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof HttpException) throw error;
-      // updateProfile re-reads the row: gone means the user was deleted while a session lived on.
-      if (error instanceof EntityNotFoundError) throw userNotFound();
-      // The row's contents are never logged (phone numbers live there); the driver message is enough.
-      this.logger.error(`user ${operation} failed: ${errorMessage(error)}`);
-      throw databaseUnavailable();
-    }
   }
 }

@@ -17,6 +17,8 @@ const EXPIRED_RETENTION_MS = 24 * 3600 * 1000;
 /** A freshly issued session: the raw token goes to the client and is then forgotten. @publicApi */
 export interface IssuedSession {
   token: string;
+  /** What the store keys the session by (SHA-256 of the token). */
+  tokenHash: string;
   record: SessionRecord;
   expiresAt: number;
 }
@@ -59,11 +61,9 @@ export class SessionService {
     snapshot: UserSnapshot | null = null,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const { token, record } = this.newSession(userId, appid, userAgent, snapshot, now);
-    await this.guard(() =>
-      this.store.create({ tokenHash: hashSessionToken(token), record }, retainUntil(record), this.maxPerUser),
-    );
-    return { token, record, expiresAt: expiresAt(record) };
+    const { token, tokenHash, record } = this.newSession(userId, appid, userAgent, snapshot, now);
+    await this.guard(() => this.store.create({ tokenHash, record }, retainUntil(record), this.maxPerUser));
+    return { token, tokenHash, record, expiresAt: expiresAt(record) };
   }
 
   /**
@@ -78,10 +78,10 @@ export class SessionService {
     sealedSessionKey: string,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const { token, record } = this.newSession(userId, appid, userAgent, snapshot, now);
+    const { token, tokenHash, record } = this.newSession(userId, appid, userAgent, snapshot, now);
     await this.guard(() =>
       this.store.createWithSessionKey(
-        { tokenHash: hashSessionToken(token), record },
+        { tokenHash, record },
         retainUntil(record),
         {
           sealed: sealedSessionKey,
@@ -90,7 +90,7 @@ export class SessionService {
         this.maxPerUser,
       ),
     );
-    return { token, record, expiresAt: expiresAt(record) };
+    return { token, tokenHash, record, expiresAt: expiresAt(record) };
   }
 
   private newSession(
@@ -99,9 +99,11 @@ export class SessionService {
     userAgent: string | null,
     snapshot: UserSnapshot | null,
     now: number,
-  ): { token: string; record: SessionRecord } {
+  ): { token: string; tokenHash: string; record: SessionRecord } {
+    const token = generateSessionToken();
     return {
-      token: generateSessionToken(),
+      token,
+      tokenHash: hashSessionToken(token),
       record: {
         id: generateSessionId(),
         userId,

@@ -1,0 +1,25 @@
+import { HttpException, type Logger } from '@nestjs/common';
+import { EntityNotFoundError } from 'typeorm';
+import { errorMessage } from '../common/error-message.js';
+import { databaseUnavailable, userNotFound } from './profile.errors.js';
+
+/**
+ * Runs one query on the caller's user row the way every profile route answers failures: HTTP errors
+ * pass through, a row that vanished (TypeORM's re-read after an update) is 404 `USER_NOT_FOUND`, and
+ * anything else is a logged 503 `DATABASE_UNAVAILABLE`. The row's contents are never logged (phone
+ * numbers live there); the driver message is enough.
+ */
+export async function userDatabaseCall<T>(
+  logger: Logger,
+  operation: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof HttpException) throw error;
+    if (error instanceof EntityNotFoundError) throw userNotFound();
+    logger.error(`user ${operation} failed: ${errorMessage(error)}`);
+    throw databaseUnavailable();
+  }
+}
