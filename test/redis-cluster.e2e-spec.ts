@@ -25,7 +25,8 @@ describeIfRedis('on a real 3-node Redis Cluster', () => {
   beforeAll(async () => {
     cluster = await startDisposableRedisCluster();
     client = new Cluster(cluster.nodes, { enableAutoPipelining: true });
-  }, 30_000);
+    // Forming a cluster (redis-cli --cluster create, then every node agreeing) took over 30 s once.
+  }, 60_000);
 
   afterAll(async () => {
     client?.disconnect();

@@ -94,10 +94,13 @@ async function waitForClusterOk(nodes: { host: string; port: number }[]): Promis
       spawnSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8' }).stdout ??
       '';
     if (info.includes('cluster_state:ok')) {
-      const probe = new Cluster(nodes, { lazyConnect: true });
+      // Bounded: a probe of a cluster still agreeing on its slots can otherwise wait for a long time.
+      const probe = new Cluster(nodes, { lazyConnect: true, clusterRetryStrategy: () => null });
       try {
-        await probe.connect();
-        await probe.set('{probe}', '1');
+        await Promise.race([
+          probe.connect().then(() => probe.set('{probe}', '1')),
+          sleep(2000).then(() => Promise.reject(new Error('probe timed out'))),
+        ]);
         return;
       } catch {
         // slots not yet agreed on every node
