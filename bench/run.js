@@ -849,6 +849,8 @@ async function main() {
     WECHAT_SECRET: SIMULATOR_APP.secret,
     WECHAT_API_BASE_URL: simulatorUrl,
     SESSION_KEY_SECRET: randomBytes(32).toString('base64url'),
+    // Required in production while avatar uploads are on (loopback http is accepted).
+    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.app}`,
     RATE_LIMIT_ENABLED: 'false',
   };
   Object.assign(appEnv, CONFIG.appEnv);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +9,11 @@ import { DataSource } from 'typeorm';
 import { hashSessionToken } from '../src/auth/session/session-token.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { http } from './support/http.js';
+import { avatarFileOf, testImage } from './support/images.js';
 import { startDisposableMariaDb, type DisposableMariaDb } from './support/mariadb-server.js';
 import { startDisposableRedis, type DisposableRedis } from './support/redis-server.js';
 import { newOpenid, startTestStack, type TestStack } from './support/test-stack.js';
 
-const png = () => Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), randomBytes(64)]);
-const fileNameOf = (bytes: Buffer) => `${createHash('sha256').update(bytes).digest('hex')}.png`;
 const mobile = () => `139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
 
 /** The Redis keys of one user (session index, sealed session_key) under a stack's prefix. */
@@ -78,10 +77,9 @@ describe('DELETE /users/me and GET /users/me/export (MariaDB + Redis + simulator
       const bystander = await newUser();
       const phone = mobile();
       await bindPhone(user, phone);
-      const bytes = png();
-      const avatarUrl = await uploadAvatar(user.token, bytes);
-      const file = fileNameOf(bytes);
-      expect(avatarUrl).toMatch(new RegExp(`/avatars/${file}$`));
+      const avatarUrl = await uploadAvatar(user.token, await testImage());
+      const file = avatarFileOf(avatarUrl);
+      expect(file).toMatch(/^[0-9a-f]{64}\.jpg$/);
       expect(existsSync(join(avatarDir, file))).toBe(true);
       expect(await stack.redis.exists(sessionKeyOf(stack.redisPrefix, stack.appid, user.id))).toBe(1);
 
@@ -111,11 +109,11 @@ describe('DELETE /users/me and GET /users/me/export (MariaDB + Redis + simulator
     });
 
     test('an avatar file another user shares stays, whatever host their URL names, until its last user goes', async () => {
-      const bytes = png();
-      const file = fileNameOf(bytes);
+      const bytes = await testImage();
       const first = await newUser();
       const second = await newUser();
       const url = await uploadAvatar(first.token, bytes);
+      const file = avatarFileOf(url);
       expect(await uploadAvatar(second.token, bytes)).toBe(url);
       // The second user's URL points at the same file through another host (a CDN in front, say).
       const viaCdn = `https://cdn.example.com/avatars/${file}`;
@@ -135,9 +133,7 @@ describe('DELETE /users/me and GET /users/me/export (MariaDB + Redis + simulator
 
     test('an avatar hosted elsewhere is left alone, and an already missing file is no obstacle', async () => {
       const user = await newUser();
-      const bytes = png();
-      const file = fileNameOf(bytes);
-      await uploadAvatar(user.token, bytes);
+      const file = avatarFileOf(await uploadAvatar(user.token, await testImage()));
       rmSync(join(avatarDir, file));
       expect((await remove(user.token)).status).toBe(204);
 

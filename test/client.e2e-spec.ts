@@ -372,7 +372,7 @@ describe('mini-program client: profile, privacy consent and account lifecycle (i
 
     expect(asked).toHaveLength(1);
     expect(user.nickname).toBe('小明😀');
-    expect(user.avatarUrl).toMatch(/\/avatars\/[0-9a-f]{64}\.png$/);
+    expect(user.avatarUrl).toMatch(/\/avatars\/[0-9a-f]{64}\.jpg$/);
   });
 
   test('the seeds’ sequence: checkSession → wx.login → server login → getUserProfile → userInfo saved with the token', async () => {

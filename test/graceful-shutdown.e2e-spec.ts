@@ -37,6 +37,7 @@ describe('graceful shutdown of a real server process', () => {
       WECHAT_SECRET: PRODUCTION_TEST_APP.secret,
       WECHAT_API_BASE_URL: simulator.url,
       SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
+      PUBLIC_BASE_URL: 'https://api.example.com',
       SHUTDOWN_DRAIN_MS: '500',
       SHUTDOWN_GRACE_MS: '8000',
       LOG_LEVEL: 'info',

@@ -208,6 +208,7 @@ describe('Swagger switch', () => {
       WECHAT_APPID: 'wx4f4bc4dec97d474b',
       WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
       SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
+      PUBLIC_BASE_URL: 'https://api.example.com',
     };
     expect(enabled(production)).toBe(false);
     expect(enabled({ ...production, SWAGGER_ENABLED: 'true' })).toBe(true);

@@ -24,6 +24,7 @@ function productionEnv(overrides: Record<string, string>): Record<string, string
     WECHAT_APPID: DEFAULT_SIMULATOR_APP.appid,
     WECHAT_SECRET: PRODUCTION_TEST_APP.secret,
     SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
+    PUBLIC_BASE_URL: 'https://api.example.com',
     LOG_LEVEL: 'info',
     ...overrides,
   };

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptForClient } from '../src/wechat-simulator/simulator-crypto.js';
 import { http } from './support/http.js';
+import { avatarFileOf, testImage } from './support/images.js';
 import { newOpenid, startTestStack, type TestStack } from './support/test-stack.js';
 
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), randomBytes(64)]);
-const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a46494600', 'hex'), randomBytes(64)]);
 const TWO_MB = 2 * 1024 * 1024;
 
 const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase();
@@ -222,20 +221,21 @@ describe('/users/me (MariaDB + Redis + simulator)', () => {
       });
     };
 
-    test('stores the image under its sha256, serves it back, and points avatarUrl at it', async () => {
+    test('stores the re-encoded image under its sha256, serves it back, and points avatarUrl at it', async () => {
       const user = await newUser();
-      const response = await upload(user.token, PNG);
+      const response = await upload(user.token, await testImage());
       expect(response.status).toBe(200);
       const body = (await response.json()) as { avatarUrl: string };
-      const name = `${createHash('sha256').update(PNG).digest('hex')}.png`;
-      expect(body.avatarUrl).toBe(`${stack.url}/avatars/${name}`);
-      expect(existsSync(join(avatarDir, name))).toBe(true);
+      const name = avatarFileOf(body.avatarUrl);
+      expect(body.avatarUrl).toMatch(new RegExp(`^${stack.url}/avatars/[0-9a-f]{64}\\.jpg$`));
+      const onDisk = readFileSync(join(avatarDir, name));
+      expect(`${createHash('sha256').update(onDisk).digest('hex')}.jpg`).toBe(name);
 
       const served = await fetch(body.avatarUrl);
       expect(served.status).toBe(200);
-      expect(served.headers.get('content-type')).toBe('image/png');
+      expect(served.headers.get('content-type')).toBe('image/jpeg');
       expect(served.headers.get('cache-control')).toMatch(/immutable/);
-      expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);
+      expect(Buffer.from(await served.arrayBuffer())).toEqual(onDisk);
       expect((await me(user.token)).body.avatarUrl).toBe(body.avatarUrl);
       const [row] = await stack.db.query('SELECT avatar_url AS url FROM users WHERE id = ?', [user.id]);
       expect(row.url).toBe(body.avatarUrl);
@@ -243,7 +243,12 @@ describe('/users/me (MariaDB + Redis + simulator)', () => {
 
     test('the type comes from the bytes, not from the file name or the declared type', async () => {
       const user = await newUser();
-      const response = await upload(user.token, JPEG, 'photo.gif', 'text/plain');
+      const response = await upload(
+        user.token,
+        await testImage({ format: 'jpeg' }),
+        'photo.gif',
+        'text/plain',
+      );
       expect(response.status).toBe(200);
       expect(((await response.json()) as { avatarUrl: string }).avatarUrl).toMatch(
         /\/avatars\/[0-9a-f]{64}\.jpg$/,
@@ -263,7 +268,8 @@ describe('/users/me (MariaDB + Redis + simulator)', () => {
 
     test('2 MB is accepted; one byte more is 413', async () => {
       const user = await newUser();
-      const exact = Buffer.concat([PNG, Buffer.alloc(TWO_MB - PNG.length)]);
+      const png = await testImage();
+      const exact = Buffer.concat([png, Buffer.alloc(TWO_MB - png.length)]);
       expect((await upload(user.token, exact)).status).toBe(200);
 
       const before = (await me(user.token)).body.avatarUrl;

@@ -31,6 +31,7 @@ describe('two instances on shared MariaDB and Redis', () => {
       WECHAT_SECRET: PRODUCTION_TEST_APP.secret,
       WECHAT_API_BASE_URL: simulator.url,
       SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
+      PUBLIC_BASE_URL: 'https://api.example.com',
       RATE_LIMIT_LOGIN_PER_MINUTE: '4',
       LOG_LEVEL: 'warn',
     };

@@ -98,6 +98,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'The user behind this session no longer exists',
     clientAction: 'Call `wx.login` and log in again',
   },
+  AVATAR_UPLOADS_DISABLED: {
+    status: 403,
+    meaning: 'This deployment does not store avatars (`AVATAR_UPLOADS_ENABLED=false`)',
+    clientAction: 'Keep the avatar on the device, or send an `https` `avatarUrl` hosted elsewhere',
+  },
   AVATAR_NOT_FOUND: {
     status: 404,
     meaning: 'No stored avatar with this name',
@@ -133,6 +138,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'A body that is not JSON (or multipart, for the avatar upload)',
     clientAction: 'Send `application/json`',
   },
+  AVATAR_DIMENSIONS_TOO_LARGE: {
+    status: 422,
+    meaning: 'The avatar declares a width or height over `AVATAR_MAX_DIMENSION` pixels',
+    clientAction: 'Crop or scale the image down (`chooseAvatar` images always fit)',
+  },
   NICKNAME_REJECTED: {
     status: 422,
     meaning: 'WeChat content security did not pass this nickname',
@@ -150,7 +160,8 @@ export const ERROR_CATALOGUE = {
   },
   RATE_LIMITED: {
     status: 429,
-    meaning: 'Our own rate limit: logins per IP, requests per session or failed tokens per IP',
+    meaning:
+      'Our own rate limit: logins per IP, requests per session, failed tokens per IP, or a per-user hourly budget (WeChat calls, avatar uploads)',
     clientAction: 'Retry after `Retry-After` seconds',
   },
   TOO_MANY_REQUESTS: {
@@ -192,6 +203,11 @@ export const ERROR_CATALOGUE = {
     status: 503,
     meaning: '`/health/ready` after SIGTERM: the instance is draining',
     clientAction: 'Load balancer: send no traffic here',
+  },
+  AVATAR_STORAGE_FULL: {
+    status: 507,
+    meaning: 'The avatar volume has less free space than `AVATAR_MIN_FREE_MB`; nothing was stored',
+    clientAction: 'Keep the old avatar; retry later (operators: free space or grow the volume)',
   },
 } as const satisfies Record<string, ErrorCatalogueEntry>;
 

@@ -67,6 +67,7 @@ describe('validateEnv', () => {
       WECHAT_APPID: 'wx4f4bc4dec97d474b',
       WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
       SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
+      PUBLIC_BASE_URL: 'https://api.example.com',
     };
     expect(problemsOf(production)).toEqual([]);
     expect(problemsOf({ ...production, WECHAT_SECRET: 'changeme' })).toEqual([
@@ -94,6 +95,7 @@ describe('safe configuration (issue 15, point 7)', () => {
     WECHAT_APPID: 'wx4f4bc4dec97d474b',
     WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
     SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
+    PUBLIC_BASE_URL: 'https://api.example.com',
   };
 
   test('a partly configured host without NODE_ENV refuses to start and says which NODE_ENV to set', () => {
@@ -172,6 +174,35 @@ describe('safe configuration (issue 15, point 7)', () => {
     expect(refused('short')).toEqual(['SESSION_KEY_SECRET must be at least 32 characters']);
     // The rule only applies in production: development may use anything of 32+ characters.
     expect(problemsOf({ NODE_ENV: 'development', SESSION_KEY_SECRET: 'a'.repeat(32) })).toEqual([]);
+  });
+
+  test('production builds avatar URLs from PUBLIC_BASE_URL: required while uploads are on, https or loopback', () => {
+    const { PUBLIC_BASE_URL: _unset, ...withoutBase } = production;
+    expect(problemsOf(withoutBase)).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL is required in production while avatar uploads are enabled/),
+    ]);
+    expect(problemsOf(withoutBase)[0]).toMatch(/never from the Host header/);
+    expect(problemsOf(withoutBase)[0]).toMatch(/AVATAR_UPLOADS_ENABLED=false/);
+    expect(problemsOf({ ...withoutBase, AVATAR_UPLOADS_ENABLED: 'false' })).toEqual([]);
+    expect(problemsOf({ ...production, PUBLIC_BASE_URL: 'http://api.example.com' })).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL must use https in production/),
+    ]);
+    expect(problemsOf({ ...production, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' })).toEqual([]);
+    // Development and tests may leave it unset: URLs then come from each upload's Host (any port).
+    expect(problemsOf({ NODE_ENV: 'test' })).toEqual([]);
+  });
+
+  test('avatar policy numbers are validated settings', () => {
+    expect(problemsOf({ AVATAR_SIZE: '32' })[0]).toMatch(/AVATAR_SIZE/);
+    expect(problemsOf({ AVATAR_SIZE: '2048' })[0]).toMatch(/AVATAR_SIZE/);
+    expect(problemsOf({ AVATAR_MAX_DIMENSION: '100000' })[0]).toMatch(/AVATAR_MAX_DIMENSION/);
+    expect(problemsOf({ AVATAR_MIN_FREE_MB: '-1' })[0]).toMatch(/AVATAR_MIN_FREE_MB/);
+    expect(problemsOf({ RATE_LIMIT_AVATAR_UPLOADS_PER_USER_PER_HOUR: '0' })[0]).toMatch(
+      /RATE_LIMIT_AVATAR_UPLOADS_PER_USER_PER_HOUR/,
+    );
+    expect(problemsOf({ AVATAR_SIZE: '128', AVATAR_MAX_DIMENSION: '4096', AVATAR_MIN_FREE_MB: '0' })).toEqual(
+      [],
+    );
   });
 
   test('random secrets always pass the random-looking rule', () => {

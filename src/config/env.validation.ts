@@ -137,6 +137,32 @@ export class EnvironmentVariables {
   AVATAR_DIR?: string;
 
   @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  AVATAR_UPLOADS_ENABLED?: boolean;
+
+  /** Side, in pixels, of the square every stored avatar is re-encoded to. */
+  @IsOptional()
+  @Max(1024)
+  @Min(64)
+  @IsInt()
+  AVATAR_SIZE?: number;
+
+  /** Largest width or height an upload may declare; checked from the header, before decoding. */
+  @IsOptional()
+  @Max(16_384)
+  @Min(64)
+  @IsInt()
+  AVATAR_MAX_DIMENSION?: number;
+
+  /** Uploads are refused (507) while the avatar volume has less free space than this; 0 turns the check off. */
+  @IsOptional()
+  @Max(1_000_000_000)
+  @Min(0)
+  @IsInt()
+  AVATAR_MIN_FREE_MB?: number;
+
+  @IsOptional()
   @IsUrl(
     { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
     { message: 'PUBLIC_BASE_URL must be an http(s) URL such as https://api.example.com' },
@@ -199,6 +225,12 @@ export class EnvironmentVariables {
   @Min(1)
   @IsInt()
   RATE_LIMIT_WECHAT_CALLS_PER_USER_PER_HOUR?: number;
+
+  @IsOptional()
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_AVATAR_UPLOADS_PER_USER_PER_HOUR?: number;
 
   @IsOptional()
   @Max(600_000)
@@ -384,6 +416,7 @@ function productionProblems(env: EnvironmentVariables): string[] {
         'plain http is allowed only to a loopback address (a local egress proxy or a test rig)',
     );
   }
+  problems.push(...publicBaseUrlProblems(env));
   if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
     problems.push(
       'WECHAT_APPID and WECHAT_SECRET are required in production (the built-in WeChat simulator is for development only)',
@@ -396,4 +429,26 @@ function productionProblems(env: EnvironmentVariables): string[] {
     );
   }
   return problems;
+}
+
+/**
+ * Production builds stored avatar URLs from PUBLIC_BASE_URL only: the request's Host header is the
+ * client's to choose, and a forged one would be written into other people's profile pages.
+ */
+function publicBaseUrlProblems(env: EnvironmentVariables): string[] {
+  if (!env.PUBLIC_BASE_URL) {
+    if (env.AVATAR_UPLOADS_ENABLED === false) return [];
+    return [
+      'PUBLIC_BASE_URL is required in production while avatar uploads are enabled (stored avatar URLs are built ' +
+        'from it, never from the Host header); set it to the public origin, e.g. https://api.example.com, ' +
+        'or set AVATAR_UPLOADS_ENABLED=false',
+    ];
+  }
+  if (!isHttpsOrLoopback(env.PUBLIC_BASE_URL)) {
+    return [
+      'PUBLIC_BASE_URL must use https in production (mini programs load images over https only); plain http ' +
+        'is allowed only to a loopback address',
+    ];
+  }
+  return [];
 }

@@ -1,6 +1,9 @@
 import { registerAs } from '@nestjs/config';
 import { validateEnv } from './env.validation.js';
 
+/** Named per-user hourly budgets that `@ThrottlePerUser()` routes spend. */
+export type UserBudgetName = 'wechatCalls' | 'avatarUploads';
+
 export interface RateLimitConfig {
   enabled: boolean;
   /** POST /auth/login per client IP. Lenient: a carrier NAT puts many users behind one address. */
@@ -10,10 +13,11 @@ export interface RateLimitConfig {
   /** Failed token lookups (401 with a token) per client IP before it gets 429. */
   failedTokensPerMinute: number;
   /**
-   * Per user, on routes that call WeChat for the user (`@ThrottlePerUser('wechatCalls')`: session-key
-   * check, phone bind): each call spends the app's WeChat quota, even with a bogus code.
+   * Per user and hour, by `@ThrottlePerUser()` budget name. `wechatCalls`: routes that call WeChat for
+   * the user (session-key check, phone bind), each spending the app's WeChat quota even with a bogus
+   * code. `avatarUploads`: each upload costs a decode and re-encode and a file on disk.
    */
-  wechatCallsPerUserPerHour: number;
+  perUserPerHour: Record<UserBudgetName, number>;
 }
 
 export const rateLimitConfig = registerAs('rateLimit', (): RateLimitConfig => {
@@ -23,6 +27,9 @@ export const rateLimitConfig = registerAs('rateLimit', (): RateLimitConfig => {
     loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE ?? 300,
     sessionPerMinute: env.RATE_LIMIT_SESSION_PER_MINUTE ?? 600,
     failedTokensPerMinute: env.RATE_LIMIT_FAILED_TOKENS_PER_MINUTE ?? 120,
-    wechatCallsPerUserPerHour: env.RATE_LIMIT_WECHAT_CALLS_PER_USER_PER_HOUR ?? 20,
+    perUserPerHour: {
+      wechatCalls: env.RATE_LIMIT_WECHAT_CALLS_PER_USER_PER_HOUR ?? 20,
+      avatarUploads: env.RATE_LIMIT_AVATAR_UPLOADS_PER_USER_PER_HOUR ?? 10,
+    },
   };
 });

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mapSessionSummary, SessionService, type CurrentUserContext } from '../auth/index.js';
 import { mapUserProfile } from '../user/user-profile.js';
-import type { User } from '../user/user.entity.js';
 import { UsersService } from '../user/user.service.js';
-import { AvatarStorageService } from './avatar-storage.service.js';
+import { AvatarReferences } from './avatar-references.service.js';
 import type { AccountExport } from './dto/account-export.dto.js';
 import { userNotFound } from './profile.errors.js';
 import { userDatabaseCall } from './user-database-call.js';
@@ -19,11 +18,11 @@ export class AccountService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionService,
-    private readonly avatars: AvatarStorageService,
+    private readonly avatars: AvatarReferences,
   ) {}
 
   /**
-   * Deletes the caller's account for good: avatar file (unless another user shares it), user row
+   * Deletes the caller's account for good: stored avatar file (unless another user shares it), user row
    * (profile, phone number, WeChat identifiers), stored session_key, every session.
    *
    * Ordered so that a failure at any step (503) leaves the caller's token working and a retry with it
@@ -38,7 +37,7 @@ export class AccountService {
   async delete(caller: CurrentUserContext): Promise<void> {
     const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
     if (user) {
-      await this.removeAvatarIfUnshared(user);
+      if (user.avatarFile) await this.avatars.releaseIfUnused(user.avatarFile, user.id);
       await userDatabaseCall(this.logger, 'delete', () => this.users.deleteById(user.id));
     }
     await this.sessions.forgetUser(caller.appid, caller.userId);
@@ -64,20 +63,6 @@ export class AccountService {
       lastLoginAt: user.lastLoginAt === null ? null : toIso(user.lastLoginAt),
       sessions: sessions.map((record) => mapSessionSummary(record, caller.sessionId)),
     };
-  }
-
-  /**
-   * Avatar files are content-addressed and shared by everyone who uploaded the same picture, whatever
-   * host their URLs were built with, so the file goes only when no other row mentions it. A file the
-   * user replaced earlier is not tracked and stays (it may be anyone's).
-   */
-  private async removeAvatarIfUnshared(user: User): Promise<void> {
-    const file = this.avatars.storedFileOf(user.avatarUrl);
-    if (!file) return;
-    const others = await userDatabaseCall(this.logger, 'avatar check', () =>
-      this.users.countOthersWithAvatarContaining(this.avatars.referenceTo(file), user.id),
-    );
-    if (others === 0) await this.avatars.remove(file);
   }
 }
 

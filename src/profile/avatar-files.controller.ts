@@ -29,12 +29,15 @@ export class AvatarFilesController {
   @Get(':file')
   @ApiOperation({
     summary: 'An uploaded avatar (public, immutable)',
-    description: 'The URL `POST /users/me/avatar` put in avatarUrl. Content-addressed, so cached for a year.',
+    description:
+      'The URL `POST /users/me/avatar` put in avatarUrl: a re-encoded square JPEG, content-addressed, so cached ' +
+      "for a year. Served with `Content-Security-Policy: default-src 'none'` and `nosniff`.",
   })
   @ApiParam({
     name: 'file',
-    description: 'sha256 of the image bytes + extension',
-    example: '3f2a9c1e5b7d8f0a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b0d2f4a6c8e0b2d4f6a.png',
+    description:
+      'sha256 of the stored image + extension (`.jpg`; `.png`/`.webp` for files stored before re-encoding)',
+    example: '3f2a9c1e5b7d8f0a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b0d2f4a6c8e0b2d4f6a.jpg',
   })
   @ApiOkResponse({
     description: 'The image, with its type from the file extension',
@@ -54,6 +57,8 @@ export class AvatarFilesController {
     if (!info?.isFile()) throw avatarNotFound();
     reply.header('Cache-Control', 'public, max-age=31536000, immutable');
     reply.header('X-Content-Type-Options', 'nosniff');
+    // Opened directly in a browser tab, an image is a document: it may run, load and embed nothing.
+    reply.header('Content-Security-Policy', "default-src 'none'");
     return new StreamableFile(createReadStream(path), { type: CONTENT_TYPES[match[1]], length: info.size });
   }
 }

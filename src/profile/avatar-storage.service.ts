@@ -1,21 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
-import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
 import type { UserProfile } from '../user/user-profile.js';
-import {
-  AVATAR_FILE_NAME,
-  AVATAR_MAX_BYTES,
-  AVATAR_UPLOAD_LIMITS,
-  AVATAR_URL_PREFIX,
-} from './avatar.constants.js';
+import { AVATAR_MAX_BYTES, AVATAR_UPLOAD_LIMITS, AVATAR_URL_PREFIX } from './avatar.constants.js';
+import { AvatarFileStore } from './avatar-file-store.js';
+import { AvatarReferences } from './avatar-references.service.js';
+import { AvatarImageError, reencodeAvatar, STORED_AVATAR_EXTENSION } from './avatar-image.js';
 import { detectImageType } from './image-type.js';
 import { MultipartFileError, readFirstFile } from './multipart-file.js';
-import { avatarMissing, avatarTooLarge, avatarUnsupportedType, badHostHeader } from './profile.errors.js';
+import {
+  avatarDimensionsTooLarge,
+  avatarMissing,
+  avatarStorageFull,
+  avatarTooLarge,
+  avatarUnsupportedType,
+  avatarUploadsDisabled,
+  badHostHeader,
+} from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
 
 /** A Host header we are willing to put into a stored URL: a name or IP literal and an optional port. */
@@ -25,49 +29,38 @@ const HOST_HEADER = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?
  * Stores the image a mini program picked with `open-type="chooseAvatar"` and uploaded with
  * `wx.uploadFile`, and points the caller's avatarUrl at it.
  *
- * Files are named by the SHA-256 of their bytes plus the extension of the format their magic bytes
- * show, so a re-upload is a no-op, two users with the same picture share one file, and a URL's content
- * never changes (served as immutable). A file is deleted only with the account of its last user
- * (AccountService): another user may share it.
+ * The upload is decoded and re-encoded (avatar-image.ts), so only pixels are stored. The file is named
+ * by the SHA-256 of the re-encoded bytes: a URL's content never changes (served as immutable) and two
+ * users with the same picture share one file. The file the caller used before is let go
+ * (ProfileWriter), so one user holds at most one stored avatar.
  */
 @Injectable()
 export class AvatarStorageService {
   constructor(
     private readonly writer: ProfileWriter,
+    private readonly files: AvatarFileStore,
+    private readonly references: AvatarReferences,
     @Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>,
   ) {}
 
   async upload(caller: CurrentUserContext, request: FastifyRequest): Promise<UserProfile> {
-    const bytes = await this.readFile(request);
-    const type = detectImageType(bytes);
-    if (!type) throw avatarUnsupportedType();
-    const fileName = `${createHash('sha256').update(bytes).digest('hex')}.${type.extension}`;
-    await this.save(fileName, bytes);
-    return this.writer.apply(caller, {
-      avatarUrl: `${this.baseUrl(request)}${AVATAR_URL_PREFIX}${fileName}`,
-    });
-  }
-
-  /**
-   * The stored file an avatarUrl points at (`…/avatars/<sha256>.<ext>`, whatever its host: PUBLIC_BASE_URL,
-   * the upload's Host, a CDN in front), or null for any other URL (WeChat's, say).
-   */
-  storedFileOf(avatarUrl: string | null): string | null {
-    if (!avatarUrl || !URL.canParse(avatarUrl)) return null;
-    const { pathname } = new URL(avatarUrl);
-    const name = pathname.slice(pathname.lastIndexOf('/') + 1);
-    return AVATAR_FILE_NAME.test(name) && pathname.endsWith(AVATAR_URL_PREFIX + name) ? name : null;
-  }
-
-  /** How other users' avatarUrls refer to a stored file: they contain this. */
-  referenceTo(fileName: string): string {
-    return AVATAR_URL_PREFIX + fileName;
-  }
-
-  /** Deletes a stored avatar file; already gone is fine. */
-  async remove(fileName: string): Promise<void> {
-    if (!AVATAR_FILE_NAME.test(fileName)) throw new Error(`not an avatar file name: ${fileName}`);
-    await rm(join(this.config.avatarDir, fileName), { force: true });
+    if (!this.config.uploadsEnabled) throw avatarUploadsDisabled();
+    const baseUrl = this.baseUrl(request);
+    if (!(await this.files.hasFreeSpace())) throw avatarStorageFull();
+    const avatar = await this.reencode(await this.readFile(request));
+    const fileName = `${createHash('sha256').update(avatar).digest('hex')}.${STORED_AVATAR_EXTENSION}`;
+    await this.files.save(fileName, avatar);
+    let profile: UserProfile;
+    try {
+      profile = await this.writer.apply(caller, { avatarUrl: `${baseUrl}${AVATAR_URL_PREFIX}${fileName}` });
+    } catch (error) {
+      // Not stored after all (503, user gone): no file nobody uses. No user has id 0.
+      await this.references.releaseQuietly(fileName, 0);
+      throw error;
+    }
+    // Another user may have let go of the same picture while this ran (AvatarReferences).
+    if (!(await this.files.exists(fileName))) await this.files.save(fileName, avatar);
+    return profile;
   }
 
   /** The first file part of the multipart body, whatever its field name (`wx.uploadFile`'s `name`). */
@@ -80,41 +73,35 @@ export class AvatarStorageService {
     }
   }
 
-  /** Writes atomically (temp file + rename), so a concurrent reader never sees half an image. */
-  private async save(fileName: string, bytes: Buffer): Promise<void> {
-    const target = join(this.config.avatarDir, fileName);
-    if (await exists(target)) return;
-    await mkdir(this.config.avatarDir, { recursive: true });
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  /**
+   * The magic bytes first: only PNG, JPEG and WebP ever reach the image library (no SVG, TIFF or other
+   * formats libvips could parse). Then the decode and re-encode.
+   */
+  private async reencode(upload: Buffer): Promise<Buffer> {
+    if (!detectImageType(upload)) throw avatarUnsupportedType();
     try {
-      await writeFile(temporary, bytes, { flag: 'wx' });
-      await rename(temporary, target);
+      return await reencodeAvatar(upload, {
+        size: this.config.avatarSize,
+        maxSourceDimension: this.config.maxSourceDimension,
+      });
     } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
+      if (!(error instanceof AvatarImageError)) throw error;
+      throw error.reason === 'dimensions'
+        ? avatarDimensionsTooLarge(this.config.maxSourceDimension)
+        : avatarUnsupportedType();
     }
   }
 
   /**
-   * `PUBLIC_BASE_URL` when set. Otherwise the scheme and Host header of the upload itself, which is
-   * right for development and tests (any port) and for a single host reached directly; behind a proxy
-   * or CDN, set PUBLIC_BASE_URL.
+   * `PUBLIC_BASE_URL`, always in production (configuration requires it there). Development and tests
+   * only may leave it unset: then the scheme and Host header of the upload itself (any port).
    */
   private baseUrl(request: FastifyRequest): string {
     if (this.config.publicBaseUrl) return this.config.publicBaseUrl;
     const host = request.host;
-    if (typeof host !== 'string' || !HOST_HEADER.test(host)) {
+    if (!this.config.hostHeaderFallback || typeof host !== 'string' || !HOST_HEADER.test(host)) {
       throw badHostHeader();
     }
     return `${request.protocol}://${host}`;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -3,8 +3,13 @@ import { SessionService, type CurrentUserContext } from '../auth/index.js';
 import { mapUserProfile, type UserProfile } from '../user/user-profile.js';
 import type { User } from '../user/user.entity.js';
 import { UsersService, type UserProfilePatch } from '../user/user.service.js';
+import { storedAvatarFileOf } from './avatar.constants.js';
+import { AvatarReferences } from './avatar-references.service.js';
 import { userNotFound } from './profile.errors.js';
 import { userDatabaseCall } from './user-database-call.js';
+
+/** What the profile routes may change; `avatarFile` follows from `avatarUrl`, here and nowhere else. */
+export type ProfileChange = Omit<UserProfilePatch, 'avatarFile'>;
 
 /**
  * The one way the profile routes read and change the caller's user row. Every change is followed by
@@ -18,6 +23,7 @@ export class ProfileWriter {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionService,
+    private readonly avatars: AvatarReferences,
   ) {}
 
   /** The caller's row (for its openid, unionid, current fields). 404 if it is gone, 503 if the database is. */
@@ -27,13 +33,25 @@ export class ProfileWriter {
     return user;
   }
 
-  /** Applies `patch` to the caller's row, refreshes every session's cached profile, returns the profile. */
-  async apply(caller: CurrentUserContext, patch: UserProfilePatch): Promise<UserProfile> {
+  /**
+   * Applies `change` to the caller's row, refreshes every session's cached profile, returns the profile.
+   * A change of avatarUrl also records which stored file it names (if any) and lets go of the stored
+   * file it replaces: a user holds at most one.
+   */
+  async apply(caller: CurrentUserContext, change: ProfileChange): Promise<UserProfile> {
+    const changesAvatar = change.avatarUrl !== undefined;
+    const previousFile = changesAvatar ? (await this.load(caller)).avatarFile : null;
+    const patch: UserProfilePatch = changesAvatar
+      ? { ...change, avatarFile: storedAvatarFileOf(change.avatarUrl) }
+      : change;
     const user = await userDatabaseCall(this.logger, 'update', () =>
       this.users.updateProfile(caller.userId, patch),
     );
     const profile = mapUserProfile(user);
     await this.sessions.updateSnapshot(caller.appid, caller.userId, profile);
+    if (previousFile && previousFile !== user.avatarFile) {
+      await this.avatars.releaseQuietly(previousFile, caller.userId);
+    }
     return profile;
   }
 }

@@ -9,6 +9,9 @@ export const ProfileErrorCode = errorCodes(
   'AVATAR_TOO_LARGE',
   'AVATAR_UNSUPPORTED_TYPE',
   'AVATAR_NOT_FOUND',
+  'AVATAR_DIMENSIONS_TOO_LARGE',
+  'AVATAR_STORAGE_FULL',
+  'AVATAR_UPLOADS_DISABLED',
   'PHONE_CODE_INVALID',
   'DECRYPT_FAILED',
   'USER_NOT_FOUND',
@@ -26,7 +29,25 @@ export const avatarTooLarge = (maxBytes: number) =>
   apiError('AVATAR_TOO_LARGE', `The avatar must be at most ${maxBytes / (1024 * 1024)} MB`);
 
 export const avatarUnsupportedType = () =>
-  apiError('AVATAR_UNSUPPORTED_TYPE', 'The avatar must be a PNG, JPEG or WebP image');
+  apiError('AVATAR_UNSUPPORTED_TYPE', 'The avatar must be a complete PNG, JPEG or WebP image');
+
+export const avatarDimensionsTooLarge = (maxDimension: number) =>
+  apiError(
+    'AVATAR_DIMENSIONS_TOO_LARGE',
+    `The avatar may be at most ${maxDimension} pixels wide and ${maxDimension} pixels high`,
+  );
+
+export const avatarStorageFull = () =>
+  apiError(
+    'AVATAR_STORAGE_FULL',
+    'Avatars cannot be stored right now; keep the current one and retry later',
+    {
+      'Retry-After': '600',
+    },
+  );
+
+export const avatarUploadsDisabled = () =>
+  apiError('AVATAR_UPLOADS_DISABLED', 'This service does not store avatars');
 
 export const avatarNotFound = () => apiError('AVATAR_NOT_FOUND', 'No such avatar');
 

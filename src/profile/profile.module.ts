@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
+import { AvatarFileStore } from './avatar-file-store.js';
 import { AvatarFilesController } from './avatar-files.controller.js';
+import { AvatarReferences } from './avatar-references.service.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';
 import { OpenDataService } from './open-data.service.js';
@@ -25,6 +27,8 @@ import { UsersController } from './users.controller.js';
     ProfileWriter,
     ProfileUpdateService,
     AvatarStorageService,
+    AvatarFileStore,
+    AvatarReferences,
     PhoneBindingService,
     OpenDataService,
     SessionKeyCheckService,

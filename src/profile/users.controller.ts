@@ -84,8 +84,11 @@ export class UsersController {
     summary: 'Upload the avatar picked with open-type="chooseAvatar" (wx.uploadFile)',
     description:
       `multipart/form-data with one file part (any field name; \`file\` recommended), at most ` +
-      `${AVATAR_MAX_BYTES / (1024 * 1024)} MB, PNG, JPEG or WebP recognised by content. Stored under ` +
-      'the SHA-256 of its bytes and served at `/avatars/<sha256>.<ext>`; avatarUrl points there.',
+      `${AVATAR_MAX_BYTES / (1024 * 1024)} MB, PNG, JPEG or WebP recognised by content, at most ` +
+      '`AVATAR_MAX_DIMENSION` (6000) pixels a side. Re-encoded to an `AVATAR_SIZE` (256) pixel square JPEG ' +
+      'without metadata, stored under its SHA-256 and served at `/avatars/<sha256>.jpg`; avatarUrl points ' +
+      'there and the avatar stored before is let go. Per-user hourly limit ' +
+      '(`RATE_LIMIT_AVATAR_UPLOADS_PER_USER_PER_HOUR`, 10).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -98,11 +101,16 @@ export class UsersController {
   @ApiOkResponse({ type: UserProfileDto, description: 'The profile with its new avatarUrl' })
   @ApiErrors({
     400: '`AVATAR_MISSING` (not multipart, no file part, malformed body) or `QUERY_NOT_ALLOWED`',
+    403: '`AVATAR_UPLOADS_DISABLED`: this deployment stores no avatars',
     413: '`AVATAR_TOO_LARGE`: over 2 MB',
-    415: '`AVATAR_UNSUPPORTED_TYPE`: not a PNG, JPEG or WebP image',
+    415: '`AVATAR_UNSUPPORTED_TYPE`: not a complete PNG, JPEG or WebP image',
+    422: '`AVATAR_DIMENSIONS_TOO_LARGE`: wider or higher than `AVATAR_MAX_DIMENSION`',
+    429: '`RATE_LIMITED`: the per-user hourly upload budget is spent',
     404: USER_GONE,
     503: DATABASE_DOWN,
+    507: '`AVATAR_STORAGE_FULL`: the avatar volume is below `AVATAR_MIN_FREE_MB` free',
   })
+  @ThrottlePerUser('avatarUploads')
   @Authenticated()
   @RouteSchema(USER_PROFILE_RESPONSE)
   uploadAvatar(

@@ -11,7 +11,7 @@ const limits: RateLimitConfig = {
   loginPerMinute: 100,
   sessionPerMinute: 100,
   failedTokensPerMinute: 100,
-  wechatCallsPerUserPerHour: 2,
+  perUserPerHour: { wechatCalls: 2, avatarUploads: 2 },
 };
 
 class Routes {

@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { applyErrorHeaders } from '../common/api.exception.js';
 import { apiError } from '../common/error-catalogue.js';
 import { sessionOf } from '../auth/index.js';
-import { rateLimitConfig, type RateLimitConfig } from '../config/rate-limit.config.js';
+import { rateLimitConfig, type RateLimitConfig, type UserBudgetName } from '../config/rate-limit.config.js';
 import { RateLimitStore } from './rate-limit.store.js';
-import { THROTTLE_PER_USER_KEY, type UserBudgetName } from './throttle.decorator.js';
+import { THROTTLE_PER_USER_KEY } from './throttle.decorator.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -25,7 +25,7 @@ interface Budget {
 /**
  * Two budgets per minute: POST /auth/login per client IP (lenient: a carrier NAT puts many users
  * behind one address), and every authenticated route per session. Routes marked
- * `@ThrottlePerUser()` also spend a per-user budget (WeChat calls per hour). Registered after the
+ * `@ThrottlePerUser()` also spend a per-user hourly budget (WeChat calls, avatar uploads). Registered after the
  * auth module's guard, so it sees the session. Past a budget: 429 `RATE_LIMITED` with Retry-After.
  */
 @Injectable()
@@ -64,12 +64,13 @@ export class RateLimitGuard implements CanActivate {
       name = this.reflector.get<UserBudgetName | undefined>(THROTTLE_PER_USER_KEY, handler) ?? null;
       this.userBudgets.set(handler, name);
     }
-    const session = name && sessionOf(request);
+    if (!name) return null;
+    const session = sessionOf(request);
     if (!session) return null;
     const { appid, userId } = session.record;
     return {
       key: `user:${name}:${appid}:${userId}`,
-      limit: this.limits.wechatCallsPerUserPerHour,
+      limit: this.limits.perUserPerHour[name],
       windowMs: HOUR_MS,
     };
   }

@@ -1,10 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
+import type { UserBudgetName } from '../config/rate-limit.config.js';
 
 /** Metadata key set by `@ThrottlePerUser()`. @internal */
 export const THROTTLE_PER_USER_KEY = 'weapp-auth:throttlePerUser';
-
-/** Named per-user budgets; their limits and windows come from `RateLimitConfig`. */
-export type UserBudgetName = 'wechatCalls';
 
 /**
  * Counts the route against the caller's per-user budget, besides the per-session one: for routes that

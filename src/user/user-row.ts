@@ -2,7 +2,7 @@ import type { User } from './user.entity.js';
 
 /** Columns of the users table in entity order, for hand-written SQL on the login hot path. */
 export const USER_COLUMNS =
-  'id, appid, openid, unionid, nickname, avatar_url, gender, province, city, country, language, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
+  'id, appid, openid, unionid, nickname, avatar_url, avatar_file, gender, province, city, country, language, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
 
 /** A raw users row (mysql2 returns DATETIME as Date, TINYINT as number). */
 export interface UserRow {
@@ -12,6 +12,7 @@ export interface UserRow {
   unionid: string | null;
   nickname: string | null;
   avatar_url: string | null;
+  avatar_file: string | null;
   gender: number;
   province: string | null;
   city: string | null;
@@ -33,6 +34,7 @@ export function userFromRow(row: UserRow): User {
     unionid: row.unionid,
     nickname: row.nickname,
     avatarUrl: row.avatar_url,
+    avatarFile: row.avatar_file,
     gender: Number(row.gender),
     province: row.province,
     city: row.city,

@@ -36,6 +36,13 @@ export abstract class UserColumns {
   @Column({ name: 'avatar_url', type: 'varchar', length: 512, nullable: true })
   avatarUrl!: string | null;
 
+  /**
+   * The stored avatar file avatarUrl points at (`<sha256>.jpg`), null for an avatar hosted elsewhere.
+   * Kept by the host app's avatar upload; indexed so that "does anyone else use this file?" is a lookup.
+   */
+  @Column({ name: 'avatar_file', type: 'varchar', length: 80, nullable: true })
+  avatarFile!: string | null;
+
   /** 0 unknown, 1 male, 2 female — WeChat's encoding. */
   @Column({ type: 'tinyint', unsigned: true, default: 0 })
   gender!: number;
@@ -78,6 +85,7 @@ export abstract class UserColumns {
 @Entity({ name: DEFAULT_USERS_TABLE, synchronize: false })
 @Index('uq_users_appid_openid', ['appid', 'openid'], { unique: true })
 @Index('ix_users_unionid', ['unionid'])
+@Index('ix_users_avatar_file', ['avatarFile'])
 export class User extends UserColumns {}
 
 /** A user entity class, on any table. @publicApi */
@@ -97,6 +105,7 @@ export function userEntity(tableName: string = DEFAULT_USERS_TABLE): UserEntity 
     @Entity({ name: tableName, synchronize: false })
     @Index(`uq_${tableName}_appid_openid`, ['appid', 'openid'], { unique: true })
     @Index(`ix_${tableName}_unionid`, ['unionid'])
+    @Index(`ix_${tableName}_avatar_file`, ['avatarFile'])
     class UserOnCustomTable extends UserColumns {}
     entity = UserOnCustomTable;
     entities.set(tableName, entity);

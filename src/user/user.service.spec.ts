@@ -158,15 +158,21 @@ describe.each([
     expect(again).toMatchObject({ nickname: null, phoneNumber: null });
   });
 
-  test('countOthersWithAvatarContaining counts other rows mentioning a file, and treats % and _ literally', async () => {
-    const file = `/avatars/${randomBytes(32).toString('hex')}.png`;
+  test('countOthersWithAvatarFile counts the other rows using a stored file, by exact name', async () => {
+    const file = `${randomBytes(32).toString('hex')}.jpg`;
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => users.upsertLogin(appid, newOpenid())));
-    await users.updateProfile(a.id, { avatarUrl: `https://api.example.com${file}` });
-    await users.updateProfile(b.id, { avatarUrl: `https://cdn.example.com${file}?v=2` });
-    await users.updateProfile(c.id, { avatarUrl: `https://cdn.example.com/avatars/other.png` });
-    expect(await users.countOthersWithAvatarContaining(file, a.id)).toBe(1);
-    expect(await users.countOthersWithAvatarContaining(file, c.id)).toBe(2);
-    expect(await users.countOthersWithAvatarContaining('%', c.id)).toBe(0);
-    expect(await users.countOthersWithAvatarContaining(file.replace(/\d/g, '_'), c.id)).toBe(0);
+    await users.updateProfile(a.id, {
+      avatarUrl: `https://api.example.com/avatars/${file}`,
+      avatarFile: file,
+    });
+    await users.updateProfile(b.id, {
+      avatarUrl: `https://cdn.example.com/avatars/${file}`,
+      avatarFile: file,
+    });
+    await users.updateProfile(c.id, { avatarUrl: 'https://cdn.example.com/a.png', avatarFile: null });
+    expect(await users.countOthersWithAvatarFile(file, a.id)).toBe(1);
+    expect(await users.countOthersWithAvatarFile(file, c.id)).toBe(2);
+    expect(await users.countOthersWithAvatarFile(file.toUpperCase(), c.id)).toBe(0);
+    expect(await users.countOthersWithAvatarFile(file.slice(1), c.id)).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ export type UserProfilePatch = Partial<
     User,
     | 'nickname'
     | 'avatarUrl'
+    | 'avatarFile'
     | 'gender'
     | 'province'
     | 'city'
@@ -162,15 +163,13 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * How many users other than `exceptId` have an avatarUrl containing `fragment` (e.g.
-   * `/avatars/<sha256>.png`): whether a shared, content-addressed avatar file is still in use, whatever
-   * host its URLs were built with. A scan (avatar_url has no index); only account deletion asks.
+   * How many users other than `exceptId` use the stored avatar file `fileName` (their `avatar_file`):
+   * whether a shared, content-addressed file may be deleted. An index lookup.
    */
-  countOthersWithAvatarContaining(fragment: string, exceptId: number): Promise<number> {
-    const pattern = `%${fragment.replace(/[!%_]/g, '!$&')}%`;
+  countOthersWithAvatarFile(fileName: string, exceptId: number): Promise<number> {
     return this.users
       .createQueryBuilder('user')
-      .where("user.avatarUrl LIKE :pattern ESCAPE '!'", { pattern })
+      .where('user.avatarFile = :fileName', { fileName })
       .andWhere('user.id <> :exceptId', { exceptId })
       .getCount();
   }

@@ -80,11 +80,43 @@ describe('the users table, under a name of the host app’s choosing', () => {
         .onApplicationBootstrap()
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UsersTableError);
-      expect(String(error)).toContain('lacks `province`, `city`, `country`, `language`');
+      expect(String(error)).toContain('lacks `avatar_file`');
       expect(String(error)).toContain(`userMigrations('${table}')`);
     } finally {
       await dataSource.runMigrations();
     }
+  });
+
+  test('the avatar_file migration fills the column in from avatar URLs that name a stored file', async () => {
+    await dataSource.runMigrations();
+    await dataSource.undoLastMigration();
+    const stored = `${'ab'.repeat(32)}.png`;
+    const urls = {
+      oStored: `https://api.example.com/avatars/${stored}`,
+      oViaCdn: `https://cdn.example.com/prefix/avatars/${stored}`,
+      oElsewhere: 'https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132',
+      oLookalike: `https://cdn.example.com/avatars/${stored}.html`,
+      oNone: null,
+    };
+    for (const [openid, url] of Object.entries(urls)) {
+      await dataSource.query(`INSERT INTO \`${table}\` (appid, openid, avatar_url) VALUES (?, ?, ?)`, [
+        'wxBackfill',
+        openid,
+        url,
+      ]);
+    }
+    await dataSource.runMigrations();
+    const rows = (await dataSource.query(
+      `SELECT openid, avatar_file AS file FROM \`${table}\` WHERE appid = 'wxBackfill' ORDER BY openid`,
+    )) as { openid: string; file: string | null }[];
+    expect(Object.fromEntries(rows.map(({ openid, file }) => [openid, file]))).toEqual({
+      oElsewhere: null,
+      oLookalike: null,
+      oNone: null,
+      oStored: stored,
+      oViaCdn: stored,
+    });
+    expect(await service().countOthersWithAvatarFile(stored, 0)).toBe(2);
   });
 
   test("the migrations add WeChat userInfo's region columns, utf8mb4 with emoji byte-exact, on this table too", async () => {

@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { DEFAULT_USERS_TABLE } from '../user.entity.js';
 import { createUsersMigration } from './1763700000000-create-users.js';
 import { addUserRegionMigration } from './1796000000000-add-user-region.js';
+import { addAvatarFileMigration } from './1797000000000-add-avatar-file.js';
 
 /**
  * Every migration of the users table, in order, for a DataSource's `migrations`. Use the same
@@ -9,5 +10,9 @@ import { addUserRegionMigration } from './1796000000000-add-user-region.js';
  * @publicApi
  */
 export function userMigrations(tableName: string = DEFAULT_USERS_TABLE): (new () => MigrationInterface)[] {
-  return [createUsersMigration(tableName), addUserRegionMigration(tableName)];
+  return [
+    createUsersMigration(tableName),
+    addUserRegionMigration(tableName),
+    addAvatarFileMigration(tableName),
+  ];
 }
