@@ -16,6 +16,9 @@ const APP_FOLDERS = [
   'rate-limit',
   'swagger',
   'http',
+  'admin',
+  'audit',
+  'metrics',
 ].map((folder) => `**/${folder}/*`);
 const NEVER_IN_PACKAGE = {
   group: [...APP_FOLDERS, '**/wechat-simulator/*', '**/test/*', '**/app.module.js', '**/bootstrap.js'],

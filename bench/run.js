@@ -1,11 +1,15 @@
-// `npm run bench`: measures, in one run and interleaved A B C A B C, the bare node:http ceiling (A), the
-// guarded route (B) and the login (C) of the built app in production configuration on MariaDB + Redis
-// against the WeChat simulator; prints and writes bench/results.md (a variant or profiled run writes
-// bench/.tmp/<run>/results.md instead); exits 1 if any request failed.
+// `npm run bench`: measures, in one run and interleaved A B C B0 C0, the bare node:http ceiling (A), the
+// guarded route (B) and the login (C) of the built app in its default production configuration (rate
+// limits on) on MariaDB + Redis against the WeChat simulator, and, for comparison only, B and C again
+// on a second instance with RATE_LIMIT_ENABLED=false (B0, C0); prints and writes bench/results.md (a
+// variant or profiled run writes bench/.tmp/<run>/results.md instead); exits 1 if any request failed
+// (a 429 included: the limits must count every request and refuse none).
 // Settings (environment): BENCH_DURATION=10 BENCH_WARMUP=5 BENCH_REPS=3 BENCH_CONNECTIONS=100
-// BENCH_OPENIDS=5000 BENCH_TOKENS=200 BENCH_QUIET_WAIT=30 (s to wait for an idle machine)
+// BENCH_OPENIDS=5000 BENCH_TOKENS=4000 BENCH_QUIET_WAIT=30 (s to wait for an idle machine)
 // BENCH_EXTRA_REPS=2 (repetitions added to replace ones disturbed by other processes)
 // BENCH_APP_NODE_ARGS='--max-semi-space-size=32' and BENCH_APP_ENV='LOG_LEVEL=warn' (app variants)
+// BENCH_COMPARE_ENV='METRICS_ENABLED=false AUDIT_ENABLED=false' (the B0/C0 instance's settings; default
+// RATE_LIMIT_ENABLED=false)
 // BENCH_PROFILE=1 (extra, unscored B and C runs under a CPU profiler, summarised into
 // bench/.tmp/<run>/profile.md) BENCH_STRICT=1 (also exit 2 on a missed target)
 // BENCH_MYSQL_URL (admin connection, default mysql://root@127.0.0.1:3306/) BENCH_REDIS_URL.
@@ -42,7 +46,8 @@ const CONFIG = {
   reps: envNumber('BENCH_REPS', 3),
   connections: envNumber('BENCH_CONNECTIONS', 100),
   openidPool: envNumber('BENCH_OPENIDS', 5000),
-  tokenPool: envNumber('BENCH_TOKENS', 200),
+  // Enough sessions that B stays under the default per-session limit (sessionBudget() checks it).
+  tokenPool: envNumber('BENCH_TOKENS', 4000),
   profile: process.env.BENCH_PROFILE === '1',
   strict: process.env.BENCH_STRICT === '1',
   quietWaitSec: envNumber('BENCH_QUIET_WAIT', 30),
@@ -50,12 +55,12 @@ const CONFIG = {
   /** Extra node flags for the app, to try variants: BENCH_APP_NODE_ARGS='--max-semi-space-size=32'. */
   appNodeArgs: (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   /** Extra app environment, to try variants: BENCH_APP_ENV='LOG_LEVEL=warn'. */
-  appEnv: Object.fromEntries(
-    (process.env.BENCH_APP_ENV ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-  ),
+  appEnv: parseEnvPairs(process.env.BENCH_APP_ENV),
+  /**
+   * Settings of the comparison instance (B0, C0): by default rate limits off; e.g.
+   * BENCH_COMPARE_ENV='METRICS_ENABLED=false AUDIT_ENABLED=false' compares with metrics and audit off.
+   */
+  compareEnv: process.env.BENCH_COMPARE_ENV ? parseEnvPairs(process.env.BENCH_COMPARE_ENV) : null,
   mysqlAdminUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   serverCore: 0,
@@ -63,6 +68,14 @@ const CONFIG = {
 };
 /** Guess for the first (warm-up) login run; later runs mint for 2x the fastest rate seen so far. */
 const INITIAL_LOGIN_RATE_GUESS = 2000;
+/**
+ * Codes minted per second of a C run at most: about twice the most this 2-core machine has done
+ * (~4,400 logins/s at best, see "Machine bound on C"). It bounds what the bench can send, and so the
+ * login limit it needs (loginLimitPerMinute()).
+ */
+const MAX_LOGIN_STOCK_RATE = 10_000;
+/** The app's default per-session limit (src/config/rate-limit.config.ts), which B must stay under. */
+const DEFAULT_SESSION_LIMIT_PER_MINUTE = 600;
 /** Machine CPU use (in cores) below which we call it idle before starting. */
 const QUIET_CORES = 0.25;
 /** Loader CPU (one core) above which autocannon, not the server, may be what limits a run. */
@@ -76,6 +89,31 @@ const REDIS_PREFIX = `wxauth:bench:${RUN_ID}:`;
 const cleanups = [];
 /** Every non-2xx status and connection error over the whole run (warm-ups included): status → count. */
 const failures = new Map();
+
+/** `A=1 B=2` → { A: '1', B: '2' }. */
+function parseEnvPairs(text) {
+  return Object.fromEntries(
+    (text ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+}
+
+/** The comparison instance's settings, as the results name them. */
+const COMPARE_ENV = CONFIG.compareEnv ?? { RATE_LIMIT_ENABLED: 'false' };
+const COMPARE_LABEL = CONFIG.compareEnv
+  ? Object.entries(COMPARE_ENV)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')
+  : 'limits off';
+
+/** The comparison instance's settings in Markdown: `A=1`, `B=2`. */
+function compareSettings() {
+  return Object.entries(COMPARE_ENV)
+    .map(([key, value]) => `\`${key}=${value}\``)
+    .join(', ');
+}
 
 function envNumber(name, fallback, zeroAllowed = false) {
   const raw = process.env[name];
@@ -430,74 +468,120 @@ async function measure({ url, template, durationSec, maxRequests }) {
   return autocannon(options);
 }
 
+/**
+ * The apps measured: the default configuration (scored) and the same build with RATE_LIMIT_ENABLED=false
+ * (for comparison). Both use one database and one Redis prefix, so B's tokens work on both.
+ */
+const APPS = {
+  default: { suffix: '', label: '' },
+  limitsOff: { suffix: '0', label: `, ${COMPARE_LABEL}` },
+};
+const SCENARIO_ORDER = ['A', 'B', 'C', 'B0', 'C0'];
+
 function scenarios(ctx) {
-  return {
+  const all = {
     A: {
       label: 'A bare node:http',
       pid: () => ctx.bare.pid,
       prepare: async () => ({ url: ctx.bareUrl, template: { method: 'GET', path: '/' } }),
     },
-    B: {
-      label: `B GET ${GUARDED_ROUTE}`,
-      pid: () => ctx.app.pid,
-      prepare: async () => {
-        let cursor = 0;
-        const { tokens } = ctx;
-        return {
-          url: ctx.appUrl,
-          template: {
-            method: 'GET',
-            path: GUARDED_ROUTE,
-            setupRequest: (request) => {
-              request.headers.authorization = `Bearer ${tokens[cursor++ % tokens.length]}`;
-              return request;
-            },
+  };
+  for (const [name, { suffix, label }] of Object.entries(APPS)) {
+    const app = () => ctx.apps[name];
+    all[`B${suffix}`] = guardedScenario(ctx, app, `B${suffix} GET ${GUARDED_ROUTE}${label}`);
+    all[`C${suffix}`] = loginScenario(ctx, app, `C${suffix} POST ${LOGIN_ROUTE}${label}`);
+  }
+  return all;
+}
+
+function guardedScenario(ctx, app, label) {
+  return {
+    label,
+    app,
+    pid: () => app().proc.pid,
+    prepare: async () => {
+      let cursor = 0;
+      const { tokens } = ctx;
+      return {
+        url: app().url,
+        template: {
+          method: 'GET',
+          path: GUARDED_ROUTE,
+          setupRequest: (request) => {
+            request.headers.authorization = `Bearer ${tokens[cursor++ % tokens.length]}`;
+            return request;
           },
-        };
-      },
-    },
-    C: {
-      label: `C POST ${LOGIN_ROUTE}`,
-      pid: () => ctx.app.pid,
-      prepare: async (durationSec) => {
-        // Codes are single use and live 5 minutes: mint just enough, just before the run. Openids go
-        // round-robin through the pool, so a run updates existing rows (and inserts while the pool is
-        // new), and one openid comes back only after openidPool / rate seconds: last_login_at, with
-        // millisecond precision, really changes on every login.
-        const rate = ctx.maxLoginRate ?? INITIAL_LOGIN_RATE_GUESS;
-        const count = Math.ceil(rate * 2 * durationSec) + 2 * CONFIG.connections;
-        const openids = Array.from(
-          { length: count },
-          () => `bench-c-${ctx.nextOpenid++ % CONFIG.openidPool}`,
-        );
-        const started = Date.now();
-        const codes = await mintCodes(ctx.simulatorUrl, openids);
-        ctx.mintRate = count / ((Date.now() - started) / 1000);
-        ctx.beforeLogin = await loginRowStats(ctx);
-        let cursor = 0;
-        return {
-          url: ctx.appUrl,
-          // Stops early rather than send a code twice if the stock runs out (reported as "stock hit").
-          maxRequests: codes.length - CONFIG.connections,
-          template: {
-            method: 'POST',
-            path: LOGIN_ROUTE,
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => {
-              request.body = JSON.stringify({ code: codes[cursor++] ?? 'stock-exhausted' });
-              return request;
-            },
-          },
-        };
-      },
-      after: async (run) => {
-        const after = await loginRowStats(ctx);
-        run.newRows = after.rows - ctx.beforeLogin.rows;
-        run.changedRows = await changedRowsSince(ctx, ctx.beforeLogin.lastLogin);
-        ctx.maxLoginRate = Math.max(ctx.maxLoginRate ?? 0, run.rps);
-      },
+        },
+      };
     },
   };
+}
+
+function loginScenario(ctx, app, label) {
+  return {
+    label,
+    app,
+    pid: () => app().proc.pid,
+    prepare: async (durationSec) => {
+      // Codes are single use and live 5 minutes: mint just enough, just before the run. Openids go
+      // round-robin through the pool, so a run updates existing rows (and inserts while the pool is
+      // new), and one openid comes back only after openidPool / rate seconds: last_login_at, with
+      // millisecond precision, really changes on every login.
+      const rate = ctx.maxLoginRate ?? INITIAL_LOGIN_RATE_GUESS;
+      const count = loginStock(rate, durationSec);
+      const openids = Array.from({ length: count }, () => `bench-c-${ctx.nextOpenid++ % CONFIG.openidPool}`);
+      const started = Date.now();
+      const codes = await mintCodes(ctx.simulatorUrl, openids);
+      ctx.mintRate = count / ((Date.now() - started) / 1000);
+      ctx.beforeLogin = await loginRowStats(ctx);
+      let cursor = 0;
+      return {
+        url: app().url,
+        // Stops early rather than send a code twice if the stock runs out (reported as "stock hit").
+        maxRequests: codes.length - CONFIG.connections,
+        template: {
+          method: 'POST',
+          path: LOGIN_ROUTE,
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => {
+            request.body = JSON.stringify({ code: codes[cursor++] ?? 'stock-exhausted' });
+            return request;
+          },
+        },
+      };
+    },
+    after: async (run) => {
+      const after = await loginRowStats(ctx);
+      run.newRows = after.rows - ctx.beforeLogin.rows;
+      run.changedRows = await changedRowsSince(ctx, ctx.beforeLogin.lastLogin);
+      ctx.maxLoginRate = Math.max(ctx.maxLoginRate ?? 0, run.rps);
+    },
+  };
+}
+
+/** Codes to mint for one C run: twice the fastest rate seen, capped, plus one in flight per connection. */
+function loginStock(rate, durationSec) {
+  return Math.ceil(Math.min(rate * 2, MAX_LOGIN_STOCK_RATE) * durationSec) + 2 * CONFIG.connections;
+}
+
+/**
+ * RATE_LIMIT_LOGIN_PER_MINUTE for the default-configuration app: the most logins the bench can send
+ * in one minute, all from 127.0.0.1 (the limit is per client IP). A fixed window of 60 s holds the
+ * token pool's logins and at most two C runs of that app (one repetition of A B C B0 C0 takes longer
+ * than 50 s), each sending at most its code stock. So the limiter counts every login and refuses none,
+ * and nothing else about the defaults changes.
+ */
+function loginLimitPerMinute() {
+  return CONFIG.tokenPool + 2 * loginStock(Infinity, CONFIG.durationSec);
+}
+
+/**
+ * Requests one session can receive in a 60 s window during B: B sends round-robin over the token
+ * pool, and a window holds at most two B runs of the default app (see loginLimitPerMinute()), so at
+ * most 2 × duration s × rate / tokens. The bench raises the pool, never the limit.
+ */
+function sessionBudget(bRps) {
+  return Math.ceil((2 * CONFIG.durationSec * bRps) / CONFIG.tokenPool);
 }
 
 async function loginRowStats(ctx) {
@@ -531,7 +615,7 @@ async function runScenario(ctx, key, rep, durationSec) {
   ctx.rssWindow = { pid, peak: 0 };
   const result = await measure({ ...plan, durationSec });
   const loader = process.cpuUsage(loaderBefore);
-  if (!ctx.app.alive) throw appDied(ctx.app);
+  for (const { proc } of Object.values(ctx.apps)) if (!proc.alive) throw appDied(proc);
   const coresAfter = coreTimes();
   const share = (name, p) => {
     const now = p == null ? null : cpuSeconds(p);
@@ -626,10 +710,10 @@ function describeRun(run, phase, ctx) {
     `CPU server ${pct(run.cpu.server)} (${fmt(run.cpuUs)} µs/req) loader ${pct(run.cpu.loader)}`,
     `core ${CONFIG.serverCore} ${pct(run.cpu.serverCore)} core ${CONFIG.loadCore} ${pct(run.cpu.loadCore)}`,
   ];
-  if (run.key === 'C') {
+  if (run.key.startsWith('C')) {
     parts.push(`sim ${pct(run.cpu.sim)} mariadb ${pct(run.cpu.mariadb)} redis ${pct(run.cpu.redis)}`);
     parts.push(`rows +${run.newRows} new, ${run.changedRows} changed, minted ${fmt(ctx.mintRate)}/s`);
-  } else if (run.key === 'B') {
+  } else if (run.key.startsWith('B')) {
     parts.push(`redis ${pct(run.cpu.redis)}`);
   }
   parts.push(`RSS ${fmt(run.rssPeak)} MB`);
@@ -655,13 +739,20 @@ function isContended(run) {
   return run.otherLoad > OTHER_LOAD_WARN_CORES;
 }
 
+/** `peakRss`: VmHWM of each app, by APPS name. */
 function summarise(allRuns, peakRss) {
   const reps = [...new Set(allRuns.map((r) => r.rep))].sort((a, b) => a - b);
   const byRep = reps.map((rep) => {
     const get = (key) => allRuns.find((r) => r.rep === rep && r.key === key);
-    const [a, b, c] = [get('A'), get('B'), get('C')];
-    const contended = [a, b, c].some(isContended);
-    return { rep, a, b, c, bRatio: b.rps / a.rps, cRatio: c.rps / a.rps, contended };
+    const [a, b, c, b0, c0] = SCENARIO_ORDER.map(get);
+    const contended = [a, b, c, b0, c0].some(isContended);
+    const ratios = {
+      bRatio: b.rps / a.rps,
+      cRatio: c.rps / a.rps,
+      b0Ratio: b0.rps / a.rps,
+      c0Ratio: c0.rps / a.rps,
+    };
+    return { rep, a, b, c, b0, c0, ...ratios, contended };
   });
   // Score the uncontended repetitions when there are at least two; otherwise all, flagged.
   const cleanReps = byRep.filter((r) => !r.contended);
@@ -687,6 +778,8 @@ function summarise(allRuns, peakRss) {
     A: row('A'),
     B: { ...row('B'), ratio: median(scoredReps.map((r) => r.bRatio)) },
     C: { ...row('C'), ratio: median(scoredReps.map((r) => r.cRatio)) },
+    B0: { ...row('B0'), ratio: median(scoredReps.map((r) => r.b0Ratio)) },
+    C0: { ...row('C0'), ratio: median(scoredReps.map((r) => r.c0Ratio)) },
     byRep,
     scoredCount: scoredReps.length,
     allContended: cleanReps.length < Math.min(2, CONFIG.reps),
@@ -699,7 +792,7 @@ function summarise(allRuns, peakRss) {
     [`B/A ≥ ${TARGETS.bRatio}`, fmt(summary.B.ratio, 3), summary.B.ratio >= TARGETS.bRatio],
     [`C/A ≥ ${TARGETS.cRatio}`, fmt(summary.C.ratio, 3), summary.C.ratio >= TARGETS.cRatio],
     [`p99 of B ≤ ${TARGETS.bP99Ms} ms`, `${summary.B.p99} ms`, summary.B.p99 <= TARGETS.bP99Ms],
-    [`server RSS ≤ ${TARGETS.rssMb} MB`, `${fmt(peakRss)} MB`, peakRss <= TARGETS.rssMb],
+    [`server RSS ≤ ${TARGETS.rssMb} MB`, `${fmt(peakRss.default)} MB`, peakRss.default <= TARGETS.rssMb],
   ];
   return summary;
 }
@@ -710,7 +803,7 @@ function failureList() {
 }
 
 function markdown(summary, info, pinned) {
-  const { A, B, C } = summary;
+  const { A, B, C, B0, C0 } = summary;
   const placement = pinned
     ? `server on CPU ${CONFIG.serverCore} (\`taskset -c ${CONFIG.serverCore}\`), autocannon and the WeChat simulator on CPU ${CONFIG.loadCore}; ` +
       (info.servicesPinned
@@ -725,13 +818,15 @@ function markdown(summary, info, pinned) {
     ...(failures.size > 0 ? [`**FAILED:** ${failureList()}.`, ''] : []),
     `- Machine: ${info.nproc} CPUs (\`nproc\`), ${info.model}, Node ${info.node}, Linux ${info.kernel}`,
     `- Placement: ${placement}`,
-    `- Load: autocannon ${info.autocannon}, ${CONFIG.connections} connections, ${CONFIG.durationSec} s per measurement, ${CONFIG.warmupSec} s warm-up each, ${CONFIG.reps} repetitions interleaved A B C`,
+    `- Load: autocannon ${info.autocannon}, ${CONFIG.connections} connections, ${CONFIG.durationSec} s per measurement, ${CONFIG.warmupSec} s warm-up each, ${CONFIG.reps} repetitions interleaved ${SCENARIO_ORDER.join(' ')}`,
     `- B: \`GET ${GUARDED_ROUTE}\`${GUARDED_ROUTE === '/users/me' ? '' : ' (stand-in until `GET /users/me` exists)'} with ${CONFIG.tokenPool} users' tokens in rotation; C: \`POST ${LOGIN_ROUTE}\` with codes minted ahead for a pool of ${CONFIG.openidPool} openids (upserts that change \`last_login_at\`)`,
     `- App: \`node ${[...START_NODE_ARGS, ...CONFIG.appNodeArgs, 'dist/src/main.js'].join(' ')}\` (through bench/app-entry.js), \`NODE_ENV=production\`${Object.entries(
       CONFIG.appEnv,
     )
       .map(([k, v]) => `, \`${k}=${v}\``)
       .join('')}, MariaDB + Redis on 127.0.0.1, the app's default logging (to a file)`,
+    `- Settings of B and C (scored): the defaults, rate limits on. Only \`RATE_LIMIT_LOGIN_PER_MINUTE=${info.loginLimit}\` (default 300 per client IP): all of the bench's logins come from 127.0.0.1, and ${fmt(info.loginLimit)} is the most it can send in a minute (${fmt(CONFIG.tokenPool)} token-pool logins plus two C runs' stock of at most ${fmt(MAX_LOGIN_STOCK_RATE)} codes/s × ${CONFIG.durationSec} s + ${2 * CONFIG.connections}), so every login is counted and none refused. The per-session limit stays at its default ${DEFAULT_SESSION_LIMIT_PER_MINUTE}/min: B spreads its requests over ${fmt(CONFIG.tokenPool)} sessions, at most ${fmt(sessionBudget(B.rps))} requests per session in any minute at B's median rate`,
+    `- Settings of B0 and C0 (comparison only, not scored): the same build and settings with ${compareSettings()}, in a second instance on the same core (idle while the other runs)`,
     '',
     `Medians over ${summary.scoredCount} scored repetitions (${summary.allContended ? 'all of them: too few were free of other load' : 'those free of other load'}); each ratio is taken within one repetition, then the median.`,
     '',
@@ -740,11 +835,15 @@ function markdown(summary, info, pinned) {
     `| ${A.label} | ${fmt(A.rps)} | ${A.p50} ms | ${A.p99} ms | 1 | | ${pct(A.cpu)} | ${fmt(A.cpuUs)} | ${pct(A.core)} | ${fmt(A.rss)} MB |`,
     `| ${B.label} | ${fmt(B.rps)} | ${B.p50} ms | ${B.p99} ms | ${fmt(B.ratio, 3)} | ≥ ${TARGETS.bRatio}, p99 ≤ ${TARGETS.bP99Ms} ms | ${pct(B.cpu)} | ${fmt(B.cpuUs)} | ${pct(B.core)} | ${fmt(B.rss)} MB |`,
     `| ${C.label} | ${fmt(C.rps)} | ${C.p50} ms | ${C.p99} ms | ${fmt(C.ratio, 3)} | ≥ ${TARGETS.cRatio} | ${pct(C.cpu)} | ${fmt(C.cpuUs)} | ${pct(C.core)} | ${fmt(C.rss)} MB |`,
+    ...[B0, C0].map(
+      (r) =>
+        `| ${r.label} | ${fmt(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${fmt(r.ratio, 3)} | (comparison) | ${pct(r.cpu)} | ${fmt(r.cpuUs)} | ${pct(r.core)} | ${fmt(r.rss)} MB |`,
+    ),
     '',
     `CPU cost ratios (server µs/req of A over that of B or C, a cross-check that other load disturbs less): B ${fmt(A.cpuUs / B.cpuUs, 3)}, C ${fmt(A.cpuUs / C.cpuUs, 3)}.`,
     '',
     ...machineBound(C, A, info.nproc),
-    `App peak RSS over the whole run (VmHWM): **${fmt(summary.peakRss)} MB** (target ≤ ${TARGETS.rssMb} MB).`,
+    `App peak RSS over the whole run (VmHWM): **${fmt(summary.peakRss.default)} MB** (target ≤ ${TARGETS.rssMb} MB); comparison instance (${COMPARE_LABEL}) ${fmt(summary.peakRss.limitsOff)} MB.`,
     '',
     '| Target | Measured | |',
     '| --- | ---: | --- |',
@@ -752,11 +851,11 @@ function markdown(summary, info, pinned) {
     '',
     '### Per repetition',
     '',
-    '| Rep | scored | A req/s | B req/s | B/A | B p99 | C req/s | C/A | C p99 | loader CPU (A/B/C) | other load (A/B/C) |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| Rep | scored | A req/s | B req/s | B/A | B p99 | C req/s | C/A | C p99 | B0/A | B0 p99 | C0/A | loader CPU (A/B/C) | other load (A/B/C/B0/C0) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...summary.byRep.map(
-      ({ rep, a, b, c, bRatio, cRatio, scored }) =>
-        `| ${rep} | ${scored ? 'yes' : 'no'} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(bRatio, 3)} | ${b.p99} ms | ${fmt(c.rps)} | ${fmt(cRatio, 3)} | ${c.p99} ms | ${pct(a.cpu.loader)} / ${pct(b.cpu.loader)} / ${pct(c.cpu.loader)} | ${[a, b, c].map((r) => r.otherLoad.toFixed(2)).join(' / ')} |`,
+      ({ rep, a, b, c, b0, c0, bRatio, cRatio, b0Ratio, c0Ratio, scored }) =>
+        `| ${rep} | ${scored ? 'yes' : 'no'} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(bRatio, 3)} | ${b.p99} ms | ${fmt(c.rps)} | ${fmt(cRatio, 3)} | ${c.p99} ms | ${fmt(b0Ratio, 3)} | ${b0.p99} ms | ${fmt(c0Ratio, 3)} | ${pct(a.cpu.loader)} / ${pct(b.cpu.loader)} / ${pct(c.cpu.loader)} | ${[a, b, c, b0, c0].map((r) => r.otherLoad.toFixed(2)).join(' / ')} |`,
     ),
     '',
     'Server CPU: the server process (all threads) in core-seconds per second; near 100 % means its one',
@@ -811,7 +910,7 @@ async function main() {
   }
   console.log(
     `weapp-auth bench ${RUN_ID}: ${info.nproc} CPUs, ${info.model}, Node ${info.node}; ` +
-      `${CONFIG.reps} x (A B C) x ${CONFIG.durationSec} s, ${CONFIG.connections} connections; logs in ${relative(ROOT, TMP)}`,
+      `${CONFIG.reps} x (${SCENARIO_ORDER.join(' ')}) x ${CONFIG.durationSec} s, ${CONFIG.connections} connections; logs in ${relative(ROOT, TMP)}`,
   );
 
   info.busyBefore = await waitForQuiet();
@@ -820,7 +919,7 @@ async function main() {
     console.log(`deleted ${await deleteRedisKeys()} Redis keys under ${REDIS_PREFIX}`),
   );
 
-  const ports = { bare: await freePort(), app: await freePort(), sim: await freePort() };
+  const ports = { bare: await freePort(), sim: await freePort() };
   const base = { PATH: process.env.PATH, LANG: process.env.LANG ?? 'C.UTF-8' };
   const simulator = startProcess(
     'simulator',
@@ -837,10 +936,9 @@ async function main() {
     pinned,
   );
   const simulatorUrl = `http://127.0.0.1:${ports.sim}`;
-  const appEnv = {
+  const sharedEnv = {
     ...base,
     NODE_ENV: 'production',
-    PORT: String(ports.app),
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     REDIS_URL: CONFIG.redisUrl,
@@ -849,50 +947,77 @@ async function main() {
     WECHAT_SECRET: SIMULATOR_APP.secret,
     WECHAT_API_BASE_URL: simulatorUrl,
     SESSION_KEY_SECRET: randomBytes(32).toString('base64url'),
-    // Required in production while avatar uploads are on (loopback http is accepted).
-    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.app}`,
-    RATE_LIMIT_ENABLED: 'false',
   };
-  Object.assign(appEnv, CONFIG.appEnv);
-  const appArgs = [...START_NODE_ARGS, ...CONFIG.appNodeArgs, 'bench/app-entry.js'];
-  if (CONFIG.profile) {
-    appEnv.BENCH_PROFILE_DIR = TMP;
-    appArgs.unshift('--expose-gc', '--import', './bench/cpu-profile-hook.js');
-  }
-  const app = startProcess('app', appArgs, appEnv, CONFIG.serverCore, pinned, CONFIG.profile);
-  const appUrl = `http://127.0.0.1:${ports.app}`;
-
-  // Peak RSS: the kernel's VmHWM at the end, plus 50 ms polling of VmRSS for per-scenario peaks.
-  let appPeak = 0;
+  info.loginLimit = loginLimitPerMinute();
+  /** What each app changes from the defaults (see APPS and the results' "Settings" lines). */
+  const settings = {
+    default: { RATE_LIMIT_LOGIN_PER_MINUTE: String(info.loginLimit) },
+    limitsOff: COMPARE_ENV,
+  };
   const ctx = {
-    app,
+    apps: {},
     bare,
     simulator,
-    appUrl,
     simulatorUrl,
     bareUrl: `http://127.0.0.1:${ports.bare}`,
     nextOpenid: 0,
   };
+  for (const name of Object.keys(APPS)) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // PUBLIC_BASE_URL: required in production while avatar uploads are on (loopback http is accepted).
+    const env = {
+      ...sharedEnv,
+      PORT: String(port),
+      PUBLIC_BASE_URL: url,
+      ...settings[name],
+      ...CONFIG.appEnv,
+    };
+    const args = [...START_NODE_ARGS, ...CONFIG.appNodeArgs, 'bench/app-entry.js'];
+    // Only the scored app is profiled.
+    const profiled = CONFIG.profile && name === 'default';
+    if (profiled) {
+      env.BENCH_PROFILE_DIR = TMP;
+      args.unshift('--expose-gc', '--import', './bench/cpu-profile-hook.js');
+    }
+    const proc = startProcess(
+      name === 'default' ? 'app' : `app-${name}`,
+      args,
+      env,
+      CONFIG.serverCore,
+      pinned,
+      profiled,
+    );
+    ctx.apps[name] = { proc, url, peak: 0 };
+  }
+
+  // Peak RSS: the kernel's VmHWM at the end, plus 50 ms polling of VmRSS for per-scenario peaks.
   const sampler = setInterval(() => {
-    const mem = memoryMb(app.pid);
-    if (mem) appPeak = Math.max(appPeak, mem.hwm, mem.rss);
+    for (const app of Object.values(ctx.apps)) {
+      const mem = memoryMb(app.proc.pid);
+      if (mem) app.peak = Math.max(app.peak, mem.hwm, mem.rss);
+    }
     if (ctx.rssWindow)
       ctx.rssWindow.peak = Math.max(ctx.rssWindow.peak, memoryMb(ctx.rssWindow.pid)?.rss ?? 0);
   }, 50);
   cleanups.push(async () => clearInterval(sampler));
 
+  const procs = Object.values(ctx.apps).map(({ proc }) => proc);
   try {
     await Promise.all([
       waitForHttp(simulator, `${simulatorUrl}/__sim/requests`),
       waitForHttp(bare, ctx.bareUrl),
-      waitForHttp(app, `${appUrl}/health/ready`, 60_000),
+      ...Object.values(ctx.apps).map(({ proc, url }) => waitForHttp(proc, `${url}/health/ready`, 60_000)),
     ]);
   } catch (error) {
-    for (const proc of [app, simulator, bare])
+    for (const proc of [...procs, simulator, bare])
       console.error(`--- ${proc.name} log tail ---\n${logTail(proc)}`);
     throw error;
   }
-  console.log(`app up (RSS ${fmt(memoryMb(app.pid)?.rss)} MB); logging in ${CONFIG.tokenPool} users for B`);
+  const appUrl = ctx.apps.default.url;
+  console.log(
+    `apps up (RSS ${procs.map((proc) => fmt(memoryMb(proc.pid)?.rss)).join(' and ')} MB); logging in ${CONFIG.tokenPool} users for B`,
+  );
 
   ctx.services = {
     mariadb: pidListening(CONFIG.mysqlAdminUrl, 3306),
@@ -902,19 +1027,21 @@ async function main() {
   ctx.db = await mysql.createConnection(databaseUrl);
   cleanups.push(() => ctx.db.end());
   ctx.tokens = await loginTokenPool(appUrl, simulatorUrl);
-  const bodyBytes = await checkGuardedRoute(appUrl, ctx.tokens[0]);
-  console.log(`GET ${GUARDED_ROUTE} answers 200 with ${bodyBytes} bytes, 401 without a token`);
+  for (const { url } of Object.values(ctx.apps)) {
+    const bodyBytes = await checkGuardedRoute(url, ctx.tokens[0]);
+    console.log(`${url}${GUARDED_ROUTE} answers 200 with ${bodyBytes} bytes, 401 without a token`);
+  }
   ctx.scenarios = scenarios(ctx);
   if (CONFIG.profile) ctx.memoryAtStart = await appMemory(ctx, 'after start-up and the token pool');
 
   const runs = [];
-  for (const key of ['A', 'B', 'C']) await runScenario(ctx, key, 0, CONFIG.warmupSec);
+  for (const key of SCENARIO_ORDER) await runScenario(ctx, key, 0, CONFIG.warmupSec);
   // A repetition during which other processes took CPU is repeated (up to BENCH_EXTRA_REPS times):
   // on a shared machine a colleague's test run otherwise decides the figures.
   let clean = 0;
   for (let rep = 1; clean < CONFIG.reps && rep <= CONFIG.reps + CONFIG.extraReps; rep++) {
     const repRuns = [];
-    for (const key of ['A', 'B', 'C']) repRuns.push(await runScenario(ctx, key, rep, CONFIG.durationSec));
+    for (const key of SCENARIO_ORDER) repRuns.push(await runScenario(ctx, key, rep, CONFIG.durationSec));
     runs.push(...repRuns);
     if (repRuns.some(isContended)) console.warn(`rep ${rep} was contended by other processes: not scored`);
     else clean++;
@@ -923,12 +1050,18 @@ async function main() {
   let profiles = '';
   if (CONFIG.profile) profiles = await profileRuns(ctx);
 
-  appPeak = Math.max(appPeak, memoryMb(app.pid)?.hwm ?? 0);
-  const summary = summarise(runs, appPeak);
+  const peaks = {};
+  for (const [name, app] of Object.entries(ctx.apps))
+    peaks[name] = Math.max(app.peak, memoryMb(app.proc.pid)?.hwm ?? 0);
+  const summary = summarise(runs, peaks);
   const md = markdown(summary, info, pinned);
   // bench/results.md describes the app as configured for production; a variant or profiled run writes
   // next to its logs instead, so it cannot end up in the README by accident.
-  const variant = CONFIG.profile || CONFIG.appNodeArgs.length > 0 || Object.keys(CONFIG.appEnv).length > 0;
+  const variant =
+    CONFIG.profile ||
+    CONFIG.appNodeArgs.length > 0 ||
+    Object.keys(CONFIG.appEnv).length > 0 ||
+    CONFIG.compareEnv !== null;
   const resultsFile = variant ? join(TMP, 'results.md') : join(ROOT, 'bench', 'results.md');
   writeFileSync(resultsFile, md);
   console.log(`\n${md}`);
@@ -938,6 +1071,7 @@ async function main() {
   }
   console.log(`wrote ${relative(ROOT, resultsFile)}`);
   if (failures.size > 0) {
+    const app = ctx.apps.default.proc;
     console.error(`FAILED: ${failureList()}; app log: ${relative(ROOT, app.logFile)}`);
     console.error(logTail(app));
     process.exitCode = 1;
@@ -950,11 +1084,12 @@ async function main() {
 /** Sends a message to the profiler hook in the app (BENCH_PROFILE=1) and waits for its answer. */
 function askApp(ctx, message, answer) {
   return new Promise((resolve, reject) => {
-    if (!ctx.app.alive) return reject(appDied(ctx.app));
+    const app = ctx.apps.default.proc;
+    if (!app.alive) return reject(appDied(app));
     const timer = setTimeout(() => done(new Error(`the app did not answer ${message.profile}`)), 30_000);
     const done = (error, reply) => {
       clearTimeout(timer);
-      ctx.app.child.off('message', onMessage);
+      app.child.off('message', onMessage);
       if (error) reject(error);
       else resolve(reply);
     };
@@ -962,8 +1097,8 @@ function askApp(ctx, message, answer) {
       if (reply?.profile === 'error') done(new Error(`profiler: ${reply.error}`));
       else if (reply?.profile === answer) done(null, reply);
     };
-    ctx.app.child.on('message', onMessage);
-    ctx.app.child.send(message);
+    app.child.on('message', onMessage);
+    app.child.send(message);
   });
 }
 

@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from './auth/index.js';
+import { adminConfig } from './config/admin.config.js';
 import { appConfig } from './config/app.config.js';
+import { auditConfig } from './config/audit.config.js';
 import { authConfig, type AuthConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
+import { metricsConfig } from './config/metrics.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { profileConfig } from './config/profile.config.js';
 import { rateLimitConfig } from './config/rate-limit.config.js';
@@ -11,9 +14,15 @@ import { redisConfig, type RedisConfig } from './config/redis.config.js';
 import { serverConfig } from './config/server.config.js';
 import { swaggerConfig } from './config/swagger.config.js';
 import { wechatConfig, type WechatConfig } from './config/wechat.config.js';
+import { AdminModule } from './admin/admin.module.js';
+import { AuditAuthListener } from './audit/audit-auth.listener.js';
+import { AuditRecorder } from './audit/audit-event.js';
+import { AuditModule } from './audit/audit.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { AppMetrics } from './metrics/app-metrics.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ProfileModule } from './profile/profile.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import type { RedisConnection } from './redis/redis-connection.js';
@@ -39,9 +48,12 @@ export class AppModule {
           isGlobal: true,
           ignoreEnvFile: true,
           load: [
+            adminConfig,
             appConfig,
+            auditConfig,
             authConfig,
             databaseConfig,
+            metricsConfig,
             profileConfig,
             rateLimitConfig,
             redisConfig,
@@ -55,16 +67,26 @@ export class AppModule {
           },
         }),
         DatabaseModule,
+        // Global: AuditRecorder reaches the auth module's factory below and the feature modules.
+        AuditModule,
         RedisModule,
+        // Global (when enabled): AppMetrics reaches the WeChat client's factory below.
+        MetricsModule.forRoot(metricsConfig()),
         WechatModule.forRootAsync({
           isGlobal: true,
-          inject: [wechatConfig.KEY, redisConfig.KEY, REDIS_CLIENT],
-          useFactory: (wechat: WechatConfig, redis: RedisConfig, client: RedisConnection | null) => ({
+          inject: [wechatConfig.KEY, redisConfig.KEY, REDIS_CLIENT, { token: AppMetrics, optional: true }],
+          useFactory: (
+            wechat: WechatConfig,
+            redis: RedisConfig,
+            client: RedisConnection | null,
+            metrics: AppMetrics | null | undefined,
+          ) => ({
             apps: wechat.apps,
             baseUrl: wechat.baseUrl,
             timeoutMs: wechat.timeoutMs,
             redis: client ?? undefined,
             redisKeyPrefix: redis.keyPrefix,
+            observeCall: metrics?.observeWechatCall,
           }),
         }),
         // Global so feature modules (ProfileModule) can inject UsersService.
@@ -72,13 +94,14 @@ export class AppModule {
         AuthModule.forRootAsync({
           // Global so feature modules (ProfileModule) can inject SessionService.
           isGlobal: true,
-          inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient, UsersService],
+          inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient, UsersService, AuditRecorder],
           useFactory: (
             auth: AuthConfig,
             redis: RedisConfig,
             client: RedisConnection | null,
             wechatClient: WechatClient,
             users: UsersService,
+            audit: AuditRecorder,
           ) => ({
             redis: client ?? undefined,
             inMemoryStore: client === null,
@@ -90,11 +113,13 @@ export class AppModule {
             maxSessionsPerUser: auth.maxSessionsPerUser,
             wechatClient,
             users,
+            events: new AuditAuthListener(audit),
           }),
         }),
         // After AuthModule: its global guard runs first, so the per-session budget can key by session.
         RateLimitModule.forRoot(rateLimitConfig().enabled),
         ProfileModule,
+        AdminModule,
         HealthModule,
       ],
     };

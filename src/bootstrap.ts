@@ -12,6 +12,7 @@ import { RouteMethods } from './http/route-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { AllConfig } from './config/config.type.js';
 import { validateEnv } from './config/env.validation.js';
+import { metricsConfig } from './config/metrics.config.js';
 import { rateLimitConfig } from './config/rate-limit.config.js';
 import { serverConfig } from './config/server.config.js';
 import { createRootLogger } from './logging/root-logger.js';
@@ -19,6 +20,7 @@ import { lazyChildLogger } from './logging/lazy-request-logger.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { generateRequestId } from './logging/request-id.js';
 import { registerRequestLogging } from './logging/request-logging.js';
+import { RequestMetricsHook } from './metrics/request-metrics.hook.js';
 import { RateLimitStore } from './rate-limit/rate-limit.store.js';
 import { TokenGuessingLimiter } from './rate-limit/token-guessing.limiter.js';
 import { setupSwagger } from './swagger/setup-swagger.js';
@@ -62,6 +64,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const routes = new RouteMethods();
   routes.register(fastify);
   registerRequestLogging(fastify, rootLogger);
+  if (metricsConfig().enabled) app.get(RequestMetricsHook).register(fastify);
   const limits = rateLimitConfig();
   if (limits.enabled) {
     new TokenGuessingLimiter(app.get(RateLimitStore), limits.failedTokensPerMinute).register(fastify);

@@ -14,16 +14,25 @@ import { startTestStack, type TestStack } from './support/test-stack.js';
 
 /** The API as the README's API section describes it; the document and the router must both say exactly this. */
 const EXPECTED_ROUTES = [
+  'DELETE /admin/users/{id}',
+  'DELETE /admin/users/{id}/sessions',
+  'DELETE /admin/users/{id}/sessions/{sessionId}',
   'DELETE /auth/sessions',
   'DELETE /auth/sessions/{id}',
   'DELETE /users/me',
+  'GET /admin/audit',
+  'GET /admin/users',
+  'GET /admin/users/{id}',
   'GET /auth/sessions',
   'GET /avatars/{file}',
   'GET /health/live',
   'GET /health/ready',
+  'GET /metrics',
   'GET /users/me',
   'GET /users/me/export',
   'PATCH /users/me',
+  'POST /admin/users/{id}/ban',
+  'POST /admin/users/{id}/unban',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/session-key/check',
@@ -32,10 +41,24 @@ const EXPECTED_ROUTES = [
   'POST /users/me/phone',
   'PUT /users/me',
 ];
+/** Operator routes: an operator credential's, not a user session's. */
+const ADMIN_ROUTES = [
+  'GET /admin/audit',
+  'DELETE /admin/users/{id}',
+  'DELETE /admin/users/{id}/sessions',
+  'DELETE /admin/users/{id}/sessions/{sessionId}',
+  'GET /admin/users',
+  'GET /admin/users/{id}',
+  'POST /admin/users/{id}/ban',
+  'POST /admin/users/{id}/unban',
+];
 const PUBLIC_ROUTES = [
   'GET /avatars/{file}',
   'GET /health/live',
   'GET /health/ready',
+  // Not a user session's: an operator credential's (its own security scheme).
+  'GET /metrics',
+  ...ADMIN_ROUTES,
   'POST /auth/login',
   'POST /auth/logout',
 ];

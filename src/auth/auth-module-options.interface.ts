@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { WechatModuleOptions } from '../wechat/wechat-options.interface.js';
+import type { AuthEventListener } from './events/auth-event.listener.js';
 import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
 import type { AuthUsersPort } from './ports/users.port.js';
 import type { SessionStore } from './session/session.store.js';
@@ -45,6 +46,11 @@ export interface AuthModuleOptions {
    * rest of the app; the module does not close it.
    */
   wechatClient?: WechatCodeExchanger;
+  /**
+   * Told synchronously of each successful login, logout and session revocation (for an audit trail);
+   * see {@link AuthEventListener}. Default: none.
+   */
+  events?: AuthEventListener;
 }
 
 /** Extras of `forRoot`/`forRootAsync`, decided when the module is declared. @publicApi */

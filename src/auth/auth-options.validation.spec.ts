@@ -41,4 +41,11 @@ describe('resolveAuthOptions', () => {
     expect(problems).toMatch(/login route needs `wechat`/);
     expect(problems).toMatch(/login route needs `users`/);
   });
+
+  test('`events` must be a listener with onAuthEvent', () => {
+    const base = { inMemoryStore: true, sessionKeySecret: secret };
+    expect(() => resolveAuthOptions({ ...base, events: {} as never }, false)).toThrow(/`events` must be/);
+    const events = { onAuthEvent: () => undefined };
+    expect(resolveAuthOptions({ ...base, events }, false).source.events).toBe(events);
+  });
 });

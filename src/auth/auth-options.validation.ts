@@ -14,7 +14,7 @@ export interface ResolvedAuthOptions {
   /** Explicit store, or null to build one from `redis` / memory. */
   source: Pick<
     AuthModuleOptions,
-    'redis' | 'sessionStore' | 'inMemoryStore' | 'wechat' | 'wechatClient' | 'users'
+    'redis' | 'sessionStore' | 'inMemoryStore' | 'wechat' | 'wechatClient' | 'users' | 'events'
   >;
 }
 
@@ -79,6 +79,9 @@ export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boole
     problems.push(
       'the login route needs `users`: `UsersService` from weapp-auth/users or your own `{ findOrCreate(identity) }`; or declare the module with `routes: false`',
     );
+  }
+  if (options.events !== undefined && typeof options.events?.onAuthEvent !== 'function') {
+    problems.push('`events` must be an object with an `onAuthEvent(event, request)` method');
   }
   if (problems.length > 0) throw new AuthModuleOptionsError(problems);
   return resolved;

@@ -4,6 +4,7 @@ import { Authenticated } from './decorators/authenticated.decorator.js';
 import { CurrentUser, type CurrentUserContext } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import type { LoginResponse } from './dto/login-response.js';
+import { AuthEvents } from './events/auth-event.listener.js';
 import { mapSessionSummary, type SessionSummary } from './dto/session-summary.js';
 import { sessionNotFound } from './errors/auth.exception.js';
 import { markTokenLookupFailed } from './guards/session-token.guard.js';
@@ -22,6 +23,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly events: AuthEvents,
   ) {}
 
   /** The code-exchange strategy (WechatCodeAuthGuard) has already turned the code into `req.user`. */
@@ -33,7 +35,7 @@ export class AuthController {
     @Req() request: { user: WechatLogin },
     @Headers('user-agent') userAgent?: string,
   ): Promise<LoginResponse> {
-    return this.auth.login(request.user, userAgent ?? null);
+    return this.auth.login(request.user, userAgent ?? null, request);
   }
 
   @Post('logout')
@@ -42,7 +44,7 @@ export class AuthController {
   async logout(@Req() request: unknown, @Headers('authorization') authorization?: string): Promise<void> {
     const token = parseBearerToken(authorization);
     // Still 204 (logout is idempotent), but an unknown token counts as a guess for the host's limiter.
-    if (token && !(await this.sessions.revokeToken(token))) markTokenLookupFailed(request);
+    if (token && !(await this.auth.logout(token, request))) markTokenLookupFailed(request);
   }
 
   @Get('sessions')
@@ -55,14 +57,22 @@ export class AuthController {
   @Delete('sessions/:id')
   @Authenticated()
   @HttpCode(204)
-  async revoke(@CurrentUser() caller: CurrentUserContext, @Param('id') id: string): Promise<void> {
+  async revoke(
+    @CurrentUser() caller: CurrentUserContext,
+    @Param('id') id: string,
+    @Req() request: unknown,
+  ): Promise<void> {
     if (!(await this.sessions.revoke(caller.appid, caller.userId, id))) throw sessionNotFound();
+    const { appid, userId } = caller;
+    this.events.emit({ kind: 'session.revoked', appid, userId, sessionId: id }, request);
   }
 
   @Delete('sessions')
   @Authenticated()
   @HttpCode(204)
-  async revokeAll(@CurrentUser() caller: CurrentUserContext): Promise<void> {
+  async revokeAll(@CurrentUser() caller: CurrentUserContext, @Req() request: unknown): Promise<void> {
     await this.sessions.revokeAll(caller.appid, caller.userId);
+    const { appid, userId } = caller;
+    this.events.emit({ kind: 'sessions.revoked_all', appid, userId }, request);
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.interface.js';
 import { resolveAuthOptions, type ResolvedAuthOptions } from './auth-options.validation.js';
 import { AuthService } from './auth.service.js';
+import { AuthEvents } from './events/auth-event.listener.js';
 import { SessionTokenGuard } from './guards/session-token.guard.js';
 import { WechatCodeAuthGuard } from './guards/wechat-code-auth.guard.js';
 import { CodeExchangeService } from './login/code-exchange.service.js';
@@ -51,6 +52,8 @@ export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
       inject: [AUTH_RESOLVED_OPTIONS],
       useFactory: ({ source }: ResolvedAuthOptions) => (source.redis ? new RedisBatcher(source.redis) : null),
     },
+    // Exported, so host-app components can put their hot commands in the session read's round trip.
+    { provide: RedisBatcher, useExisting: AUTH_REDIS_BATCHER },
     {
       provide: SessionStore,
       inject: [AUTH_RESOLVED_OPTIONS, AUTH_REDIS_BATCHER],
@@ -64,7 +67,7 @@ export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
     SessionTokenGuard,
   ];
   if (extras.globalGuard) core.push({ provide: APP_GUARD, useExisting: SessionTokenGuard });
-  const exports = [SessionService, SessionStore, SessionTokenGuard];
+  const exports = [SessionService, SessionStore, SessionTokenGuard, RedisBatcher];
   if (!extras.routes) return { controllers: [], providers: core, exports };
 
   const login: Provider[] = [
@@ -113,6 +116,7 @@ export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
           options.loginReplayWindowSeconds * 1000,
         ),
     },
+    AuthEvents,
     AuthService,
     WechatCodeStrategy,
     WechatCodeAuthGuard,

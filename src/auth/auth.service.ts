@@ -3,7 +3,13 @@ import { errorMessage } from '../common/error-message.js';
 import { WechatApiError } from '../wechat/wechat-api.error.js';
 import { AUTH_CODE_EXCHANGER, AUTH_USERS } from './auth.constants.js';
 import type { LoginResponse } from './dto/login-response.js';
-import { databaseUnavailable, sessionStoreUnavailable, unknownAppid } from './errors/auth.exception.js';
+import { AuthEvents } from './events/auth-event.listener.js';
+import {
+  databaseUnavailable,
+  sessionStoreUnavailable,
+  unknownAppid,
+  userBanned,
+} from './errors/auth.exception.js';
 import { SessionStoreUnavailableError } from './errors/session-store-unavailable.error.js';
 import { wechatErrorToHttp } from './errors/wechat-error.mapper.js';
 import { CodeExchangeService, type LoginReplay, type WechatLogin } from './login/code-exchange.service.js';
@@ -21,13 +27,14 @@ import { expiresAt, SessionService, type IssuedSession } from './session/session
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   /** One login per exchanged code object: concurrent requests with one code share it. */
-  private readonly logins = new WeakMap<WechatLogin, Promise<LoginResponse>>();
+  private readonly logins = new WeakMap<WechatLogin, Promise<CompletedLogin>>();
 
   constructor(
     @Inject(AUTH_CODE_EXCHANGER) private readonly wechat: WechatCodeExchanger,
     @Inject(AUTH_USERS) private readonly users: AuthUsersPort,
     private readonly exchange: CodeExchangeService,
     private readonly sessions: SessionService,
+    private readonly events: AuthEvents,
   ) {}
 
   /** Who the code belongs to, by asking WeChat once per code; every failure is already an HTTP answer. */
@@ -46,21 +53,41 @@ export class AuthService {
    * carrying one code gets that code's one session: requests sharing the exchange share this login,
    * and later repeats get the session back from the code ledger while it is alive (CodeExchangeService).
    */
-  login(wechatLogin: WechatLogin, userAgent: string | null): Promise<LoginResponse> {
+  login(wechatLogin: WechatLogin, userAgent: string | null, request?: unknown): Promise<LoginResponse> {
     let pending = this.logins.get(wechatLogin);
     if (!pending) {
       pending = wechatLogin.replay ? this.resume(wechatLogin.replay) : this.loginOnce(wechatLogin, userAgent);
       this.logins.set(wechatLogin, pending);
     }
-    return pending;
+    // Every request answered with a session is a login to report, a shared or replayed one included.
+    return pending.then(({ response, userId, sessionId }) => {
+      const { appid, openid } = wechatLogin.identity;
+      this.events.emit({ kind: 'login.succeeded', appid, userId, openid, sessionId }, request);
+      return response;
+    });
   }
 
-  private async loginOnce(wechatLogin: WechatLogin, userAgent: string | null): Promise<LoginResponse> {
+  /**
+   * Logout: ends the live session behind a raw token. Resolves false when the token matched no session
+   * (the route counts that as a failed token lookup); an expired session's leftover record is removed
+   * too, but is no logout to report.
+   */
+  async logout(token: string, request?: unknown): Promise<boolean> {
+    const live = await this.sessions.findLive(token);
+    if (!live) return this.sessions.revokeToken(token);
+    const { appid, userId, id } = live.record;
+    await this.sessions.revoke(appid, userId, id);
+    this.events.emit({ kind: 'logout', appid, userId, sessionId: id }, request);
+    return true;
+  }
+
+  private async loginOnce(wechatLogin: WechatLogin, userAgent: string | null): Promise<CompletedLogin> {
     const { identity } = wechatLogin;
     let issued: IssuedSession;
     let user: AuthUser;
     try {
       user = await this.findOrCreateUser(identity);
+      if (user.banned) throw userBanned();
       issued = await this.sessions.issueWithSessionKey(
         user.id,
         identity.appid,
@@ -76,24 +103,26 @@ export class AuthService {
     // Not awaited: a repeat arriving before it lands waits for it in the ledger. If it never lands,
     // the claim expires and a repeat gets LOGIN_CODE_USED from WeChat: never a second session.
     this.exchange.complete(wechatLogin, issued.token, issued.tokenHash).catch(this.ledgerWarning);
-    return {
+    const response: LoginResponse = {
       token: issued.token,
       tokenType: 'Bearer',
       expiresAt: new Date(issued.expiresAt).toISOString(),
       user: user.snapshot,
     };
+    return { response, userId: user.id, sessionId: issued.record.id };
   }
 
   /** A repeated code: the session its first login issued, while that is alive; else LOGIN_CODE_USED. */
-  private async resume({ token }: LoginReplay): Promise<LoginResponse> {
+  private async resume({ token }: LoginReplay): Promise<CompletedLogin> {
     const session = token === null ? null : await this.sessions.findLive(token);
     if (!session) throw wechatErrorToHttp(new WechatApiError({ api: 'jscode2session', kind: 'CODE_USED' }));
-    return {
+    const response: LoginResponse = {
       token: token!,
       tokenType: 'Bearer',
       expiresAt: new Date(expiresAt(session.record)).toISOString(),
       user: session.record.snapshot,
     };
+    return { response, userId: session.record.userId, sessionId: session.record.id };
   }
 
   private readonly ledgerWarning = (error: unknown): void => {
@@ -118,6 +147,13 @@ export class AuthService {
       throw databaseUnavailable();
     }
   }
+}
+
+/** A login's answer, with what its event reports (not in the answer: the public session id). */
+interface CompletedLogin {
+  response: LoginResponse;
+  userId: number;
+  sessionId: string;
 }
 
 /** The code ledger lives in the session store: no ledger, no safe single-flight, so no login. */

@@ -5,6 +5,7 @@ export type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.
 export { AuthModuleOptionsError } from './auth-options.validation.js';
 export { AUTHENTICATED_ROUTE_KEY, IS_PUBLIC_KEY, WECHAT_CODE_STRATEGY } from './auth.constants.js';
 export type { AuthUser, AuthUsersPort, WechatIdentity } from './ports/users.port.js';
+export type { AuthEvent, AuthEventKind, AuthEventListener } from './events/auth-event.listener.js';
 export type { WechatCodeExchanger, WechatCodeSession } from './ports/code-exchanger.port.js';
 export { Public } from './decorators/public.decorator.js';
 export {
@@ -15,7 +16,9 @@ export {
   type CurrentUserContext,
 } from './decorators/current-user.decorator.js';
 export { Authenticated, BEARER_SCHEME } from './decorators/authenticated.decorator.js';
-export { SessionTokenGuard, tokenLookupFailed } from './guards/session-token.guard.js';
+export { markTokenLookupFailed, SessionTokenGuard, tokenLookupFailed } from './guards/session-token.guard.js';
+export { SessionLookupHook } from './guards/session-lookup.hook.js';
+export { RedisBatcher } from '../redis/redis-batcher.js';
 export { SessionService, type AuthenticatedSession, type IssuedSession } from './session/session.service.js';
 export {
   SessionStore,

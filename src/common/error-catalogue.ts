@@ -53,6 +53,11 @@ export const ERROR_CATALOGUE = {
       'A malformed request: a JSON body that is empty or not JSON, a bad Content-Length or Host header',
     clientAction: 'Fix the request',
   },
+  OPERATOR_UNAUTHORIZED: {
+    status: 401,
+    meaning: 'An operator route without a valid operator credential',
+    clientAction: 'Operators: send `Authorization: Bearer <operator credential>`',
+  },
   SESSION_INVALID: {
     status: 401,
     meaning: 'No valid session token: missing, malformed, unknown or revoked',
@@ -98,10 +103,21 @@ export const ERROR_CATALOGUE = {
     meaning: 'The user behind this session no longer exists',
     clientAction: 'Call `wx.login` and log in again',
   },
+  USER_BANNED: {
+    status: 403,
+    meaning: 'An operator banned this user: login and every session are refused',
+    clientAction: 'Show that the account is suspended; do not retry',
+  },
   AVATAR_UPLOADS_DISABLED: {
     status: 403,
     meaning: 'This deployment does not store avatars (`AVATAR_UPLOADS_ENABLED=false`)',
     clientAction: 'Keep the avatar on the device, or send an `https` `avatarUrl` hosted elsewhere',
+  },
+  OPERATOR_API_DISABLED: {
+    status: 404,
+    meaning:
+      'The operator API (`/admin`, and `/metrics` behind it) is off: no `OPERATOR_CREDENTIALS` configured',
+    clientAction: 'Operators: configure a credential (README, Operator API)',
   },
   AVATAR_NOT_FOUND: {
     status: 404,

@@ -1,6 +1,9 @@
+import type { AdminConfig } from './admin.config.js';
 import type { AppConfig } from './app.config.js';
+import type { AuditConfig } from './audit.config.js';
 import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
+import type { MetricsConfig } from './metrics.config.js';
 import type { ProfileConfig } from './profile.config.js';
 import type { RateLimitConfig } from './rate-limit.config.js';
 import type { RedisConfig } from './redis.config.js';
@@ -10,9 +13,12 @@ import type { WechatConfig } from './wechat.config.js';
 
 /** Shape of every config namespace, for `ConfigService<AllConfig, true>` with `{ infer: true }`. */
 export interface AllConfig {
+  admin: AdminConfig;
   app: AppConfig;
+  audit: AuditConfig;
   auth: AuthConfig;
   database: DatabaseConfig;
+  metrics: MetricsConfig;
   profile: ProfileConfig;
   rateLimit: RateLimitConfig;
   redis: RedisConfig;

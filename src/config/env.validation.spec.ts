@@ -1,22 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SIMULATOR_APP } from '../wechat-simulator/wechat-simulator.options.js';
-import {
-  InvalidEnvironmentError,
-  SIMULATOR_PUBLISHED_SECRET,
-  sessionSecretWeakness,
-  validateEnv,
-} from './env.validation.js';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    validateEnv(env);
-  } catch (error) {
-    if (error instanceof InvalidEnvironmentError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { SIMULATOR_PUBLISHED_SECRET, sessionSecretWeakness, validateEnv } from './env.validation.js';
+import { problemsOf } from '../../test/support/env-problems.js';
 
 describe('validateEnv', () => {
   test('an empty environment is a valid development setup', () => {

@@ -38,6 +38,9 @@ const DURATION_FORMAT = /^[1-9]\d*\s*[smhdw]?$/i;
 const DURATION_MESSAGE = (name: string) =>
   `${name} must be a positive duration in seconds or like 45s, 30m, 1h, 7d, 2w`;
 
+/** `name:sha256hex` pairs of OPERATOR_CREDENTIALS. */
+const OPERATOR_CREDENTIALS_FORMAT =
+  /^[A-Za-z0-9._-]{1,32}:[0-9a-fA-F]{64}(,[A-Za-z0-9._-]{1,32}:[0-9a-fA-F]{64})*$/;
 /**
  * Every environment variable the service reads, with its rules. Defaults live in the config namespaces.
  * With `stopAtFirstError` the decorator nearest the property is reported first, so type checks go last.
@@ -178,6 +181,41 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   SWAGGER_ENABLED?: boolean;
+
+  /** False: nothing is recorded (a no-op recorder), e.g. for comparison benchmarks. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  AUDIT_ENABLED?: boolean;
+
+  /** Audit events older than this many days are deleted by the hourly retention job. */
+  @IsOptional()
+  @Max(36500)
+  @Min(1)
+  @IsInt()
+  AUDIT_RETENTION_DAYS?: number;
+
+  /** Operator API credentials: `name:sha256hex` pairs, comma-separated (`npm run operator:credential`). */
+  @IsOptional()
+  @Matches(OPERATOR_CREDENTIALS_FORMAT, {
+    message:
+      'OPERATOR_CREDENTIALS must be name:sha256hex pairs, comma-separated (names of letters, digits, ., _ or -, up to 32); ' +
+      'make one with npm run operator:credential -- <name>',
+  })
+  OPERATOR_CREDENTIALS?: string;
+
+  /** false: no metrics are collected and `/metrics` does not exist (comparison benchmarks). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  METRICS_ENABLED?: boolean;
+
+  /** Serve `/metrics` alone on this port (on HOST); unset: on the API port, behind an operator credential. */
+  @IsOptional()
+  @Max(65535, { message: 'METRICS_PORT must be a TCP port, 0 to 65535 (0 picks a free one)' })
+  @Min(0, { message: 'METRICS_PORT must be a TCP port, 0 to 65535 (0 picks a free one)' })
+  @IsInt({ message: 'METRICS_PORT must be a whole number, e.g. 9464' })
+  METRICS_PORT?: number;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -367,6 +405,9 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
   }
   if (idle > seconds(env.SESSION_ABSOLUTE_TTL, 30 * 86_400)) {
     problems.push('SESSION_IDLE_TTL must not exceed SESSION_ABSOLUTE_TTL');
+  }
+  if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) {
+    problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on the API port)');
   }
   return problems;
 }

@@ -1,11 +1,13 @@
 import type { DataSourceOptions } from 'typeorm';
+import { CreateAuditEvents1798500000000 } from '../audit/migrations/1798500000000-create-audit-events.js';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { userMigrations } from '../user/migrations/index.js';
 import { User } from '../user/user.entity.js';
 import { SqljsFile } from './sqljs-file.js';
 
 export const ENTITIES = [User];
-export const MIGRATIONS = userMigrations();
+/** The package's users-table migrations, then the app's own tables. */
+export const MIGRATIONS = [...userMigrations(), CreateAuditEvents1798500000000];
 
 /**
  * The one place TypeORM options are built, shared by the app and by ormconfig.ts (the migration CLI),

@@ -13,6 +13,7 @@ import {
   STATUS_FALLBACK_CODES,
   type ErrorCode,
 } from '../common/error-catalogue.js';
+import { setResponseErrorCode } from './response-error-code.js';
 import type { RouteMethods } from './route-methods.js';
 
 /** The code of an error that carries none of ours (framework, Fastify), by status; from the catalogue. */
@@ -63,6 +64,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
     const reply = http.getResponse<HttpReply>();
     const body: ErrorResponseBody = { ...this.toBody(exception, request, reply), requestId: request.id };
     if (this.checkCodes) this.check(body);
+    setResponseErrorCode(request, body.code);
     applyErrorHeaders(reply, exception);
     reply.status(body.statusCode).send(body);
   }

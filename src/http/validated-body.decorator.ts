@@ -1,4 +1,4 @@
-import { Body, ValidationPipe } from '@nestjs/common';
+import { Body, Query, ValidationPipe } from '@nestjs/common';
 import { validationFailed } from './validation-failed.exception.js';
 
 /** class-validator rules of the DTO, unknown fields refused, the body turned into the DTO class. */
@@ -15,3 +15,6 @@ export const BODY_VALIDATION = new ValidationPipe({
  * `@CurrentSession()` included, and that was ~10 % of what a guarded GET allocated (bench/).
  */
 export const ValidBody = (): ParameterDecorator => Body(BODY_VALIDATION);
+
+/** `@Query()` validated against its DTO the same way (unknown parameters refused). */
+export const ValidQuery = (): ParameterDecorator => Query(BODY_VALIDATION);

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Req, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, type CurrentUserContext } from '../auth/index.js';
 import { AccountService } from './account.service.js';
@@ -26,8 +26,8 @@ export class AccountController {
   @ApiNoContentResponse({ description: 'Deleted; every token of the account is revoked' })
   @ApiErrorCodes('QUERY_NOT_ALLOWED', 'DATABASE_UNAVAILABLE')
   @Authenticated()
-  delete(@CurrentUser() caller: CurrentUserContext): Promise<void> {
-    return this.accounts.delete(caller);
+  delete(@CurrentUser() caller: CurrentUserContext, @Req() request: unknown): Promise<void> {
+    return this.accounts.delete(caller, { request });
   }
 
   @Get('export')

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditRecorder } from '../audit/audit-event.js';
 import { mapSessionSummary, SessionService, type CurrentUserContext } from '../auth/index.js';
 import { mapUserProfile } from '../user/user-profile.js';
 import { UsersService } from '../user/user.service.js';
@@ -19,6 +20,7 @@ export class AccountService {
     private readonly users: UsersService,
     private readonly sessions: SessionService,
     private readonly avatars: AvatarReferences,
+    private readonly audit: AuditRecorder,
   ) {}
 
   /**
@@ -33,15 +35,32 @@ export class AccountService {
    * 3. in the session store, last, because it ends the token the retry needs: the session_key, then
    *    every session. The guard authenticates from the session store only, so a retry after a database
    *    failure still gets here.
+   *
+   * `request` and `operator` are for the audit trail: the request that asked, and the operator's name
+   * when it was not the user.
    */
-  async delete(caller: CurrentUserContext): Promise<void> {
+  async delete(
+    caller: CurrentUserContext,
+    { request, operator }: { request?: unknown; operator?: string } = {},
+  ): Promise<void> {
     const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
     if (user) {
       if (user.avatarFile) await this.avatars.releaseIfUnused(user.avatarFile, user.id);
       await userDatabaseCall(this.logger, 'delete', () => this.users.deleteById(user.id));
     }
-    await this.sessions.forgetUser(caller.appid, caller.userId);
+    const sessionsRevoked = await this.sessions.forgetUser(caller.appid, caller.userId);
     this.logger.log(`user ${caller.userId} deleted their account`);
+    this.audit.record(
+      {
+        kind: 'account.deleted',
+        userId: caller.userId,
+        appid: caller.appid,
+        openid: user?.openid ?? null,
+        operator: operator ?? null,
+        detail: { sessionsRevoked },
+      },
+      request,
+    );
   }
 
   /** Everything stored about the caller, read from the database, not from the session's cached copy. */

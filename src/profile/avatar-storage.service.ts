@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+import { AuditRecorder } from '../audit/audit-event.js';
 import type { CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
 import type { UserProfile } from '../user/user-profile.js';
@@ -20,6 +21,7 @@ import {
   avatarUploadsDisabled,
   badHostHeader,
 } from './profile.errors.js';
+import { recordProfileChange } from './profile-update.service.js';
 import { ProfileWriter } from './profile-writer.service.js';
 
 /** A Host header we are willing to put into a stored URL: a name or IP literal and an optional port. */
@@ -41,6 +43,7 @@ export class AvatarStorageService {
     private readonly files: AvatarFileStore,
     private readonly references: AvatarReferences,
     @Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>,
+    private readonly audit: AuditRecorder,
   ) {}
 
   async upload(caller: CurrentUserContext, request: FastifyRequest): Promise<UserProfile> {
@@ -60,6 +63,7 @@ export class AvatarStorageService {
     }
     // Another user may have let go of the same picture while this ran (AvatarReferences).
     if (!(await this.files.exists(fileName))) await this.files.save(fileName, avatar);
+    recordProfileChange(this.audit, caller, ['avatarUrl'], request);
     return profile;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditRecorder } from '../audit/audit-event.js';
 import { SessionService, type CurrentUserContext } from '../auth/index.js';
 import type { User } from '../user/user.entity.js';
 import type { UserProfilePatch } from '../user/user.service.js';
@@ -13,6 +14,7 @@ import { decryptData, verifyRawDataSignature } from '../wechat/wechat.crypto.js'
 import type { DecryptOpenDataDto } from './dto/decrypt-open-data.dto.js';
 import { AVATAR_URL_MAX_LENGTH } from './dto/update-profile.dto.js';
 import { decryptFailed } from './profile.errors.js';
+import { recordProfileChange } from './profile-update.service.js';
 import { ProfileWriter } from './profile-writer.service.js';
 import {
   httpsWechatAvatarUrl,
@@ -44,9 +46,15 @@ export class OpenDataService {
   constructor(
     private readonly sessions: SessionService,
     private readonly writer: ProfileWriter,
+    private readonly audit: AuditRecorder,
   ) {}
 
-  async decrypt(caller: CurrentUserContext, dto: DecryptOpenDataDto): Promise<Record<string, unknown>> {
+  /** `request` is for the audit trail. */
+  async decrypt(
+    caller: CurrentUserContext,
+    dto: DecryptOpenDataDto,
+    request?: unknown,
+  ): Promise<Record<string, unknown>> {
     const sessionKey = await this.sessions.findSessionKey(caller.appid, caller.userId);
     if (sessionKey === null) throw decryptFailed();
     let data: Record<string, unknown>;
@@ -67,7 +75,10 @@ export class OpenDataService {
     if (data.openId !== undefined && data.openId !== user.openid) throw decryptFailed();
     if (data.openId === user.openid) {
       const patch = provenFields(user, data);
-      if (Object.keys(patch).length > 0) await this.writer.apply(caller, patch);
+      if (Object.keys(patch).length > 0) {
+        await this.writer.apply(caller, patch);
+        recordProfileChange(this.audit, caller, Object.keys(patch), request);
+      }
     }
     const { watermark: _watermark, openId: _openId, unionId: _unionId, ...visible } = data;
     return visible;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditRecorder } from '../audit/audit-event.js';
 import type { CurrentUserContext } from '../auth/index.js';
 import type { UserProfile } from '../user/user-profile.js';
 import { WechatApiError } from '../wechat/wechat-api.error.js';
@@ -21,9 +22,11 @@ export class PhoneBindingService {
   constructor(
     private readonly writer: ProfileWriter,
     private readonly wechat: WechatClient,
+    private readonly audit: AuditRecorder,
   ) {}
 
-  async bind(caller: CurrentUserContext, code: string): Promise<UserProfile> {
+  /** `request` is for the audit trail (client address, user agent, request id). */
+  async bind(caller: CurrentUserContext, code: string, request?: unknown): Promise<UserProfile> {
     // The openid binds the code to this user: WeChat refuses a code minted for anyone else (40029).
     const { openid } = await this.writer.load(caller);
     let phone;
@@ -44,6 +47,9 @@ export class PhoneBindingService {
       throw upstreamError(error);
     }
     const { phoneNumber, purePhoneNumber, countryCode } = phone;
-    return this.writer.apply(caller, { phoneNumber, purePhoneNumber, countryCode });
+    const profile = await this.writer.apply(caller, { phoneNumber, purePhoneNumber, countryCode });
+    // The event says that a number was bound, never which.
+    this.audit.record({ kind: 'phone.bound', userId: caller.userId, appid: caller.appid, openid }, request);
+    return profile;
   }
 }

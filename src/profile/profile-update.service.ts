@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { AuditRecorder } from '../audit/audit-event.js';
 import { callerOf, type AuthenticatedSession, type CurrentUserContext } from '../auth/index.js';
 import { profileConfig } from '../config/profile.config.js';
 import type { UserProfile } from '../user/user-profile.js';
@@ -24,6 +25,7 @@ export class ProfileUpdateService {
     private readonly writer: ProfileWriter,
     private readonly wechat: WechatClient,
     @Inject(profileConfig.KEY) private readonly config: ConfigType<typeof profileConfig>,
+    private readonly audit: AuditRecorder,
   ) {}
 
   /**
@@ -40,12 +42,14 @@ export class ProfileUpdateService {
   /**
    * Applies the fields sent, in our spelling or WeChat userInfo's, skipping WeChat's anonymous
    * placeholders (PROFILE_PLACEHOLDER_RULE): a body of nothing but placeholders changes nothing and
-   * answers the current profile.
+   * answers the current profile. `request` is for the audit trail.
    */
-  async update(caller: CurrentUserContext, dto: UpdateProfileDto): Promise<UserProfile> {
+  async update(caller: CurrentUserContext, dto: UpdateProfileDto, request?: unknown): Promise<UserProfile> {
     const patch = profilePatch(dto);
     if (patch.nickname && this.config.contentCheck) await this.screen(caller, patch.nickname);
-    return this.writer.apply(caller, patch);
+    const profile = await this.writer.apply(caller, patch);
+    recordProfileChange(this.audit, caller, Object.keys(patch), request);
+    return profile;
   }
 
   /**
@@ -90,6 +94,18 @@ export function profilePatch(dto: UpdateProfileDto): UserProfilePatch {
     if (value !== undefined && value !== '') patch[field] = value;
   }
   return patch;
+}
+
+/** `profile.changed` with the names of the fields written (never their values), if any were. */
+export function recordProfileChange(
+  audit: AuditRecorder,
+  caller: CurrentUserContext,
+  fields: string[],
+  request: unknown,
+): void {
+  if (fields.length === 0) return;
+  const detail = { fields: fields.join(',') };
+  audit.record({ kind: 'profile.changed', userId: caller.userId, appid: caller.appid, detail }, request);
 }
 
 function pick(profile: Record<string, unknown>): UserProfile {

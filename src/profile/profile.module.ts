@@ -34,5 +34,7 @@ import { UsersController } from './users.controller.js';
     SessionKeyCheckService,
     NoQueryParamsGuard,
   ],
+  // The operator API deletes accounts the way their users do.
+  exports: [AccountService],
 })
 export class ProfileModule {}

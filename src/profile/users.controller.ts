@@ -62,8 +62,9 @@ export class UsersController {
   update(
     @CurrentUser() caller: CurrentUserContext,
     @ValidBody() dto: UpdateProfileDto,
+    @Req() request: FastifyRequest,
   ): Promise<UserProfileDto> {
-    return this.profiles.update(caller, dto);
+    return this.profiles.update(caller, dto, request);
   }
 
   /** wx.request has no PATCH method, so mini programs send the same update as PUT. */
@@ -74,8 +75,9 @@ export class UsersController {
   updateViaPut(
     @CurrentUser() caller: CurrentUserContext,
     @ValidBody() dto: UpdateProfileDto,
+    @Req() request: FastifyRequest,
   ): Promise<UserProfileDto> {
-    return this.profiles.update(caller, dto);
+    return this.profiles.update(caller, dto, request);
   }
 
   @Post('avatar')
@@ -144,8 +146,9 @@ export class UsersController {
   bindPhone(
     @CurrentUser() caller: CurrentUserContext,
     @ValidBody() dto: BindPhoneDto,
+    @Req() request: FastifyRequest,
   ): Promise<UserProfileDto> {
-    return this.phones.bind(caller, dto.code);
+    return this.phones.bind(caller, dto.code, request);
   }
 
   @Post('decrypt')
@@ -170,8 +173,9 @@ export class UsersController {
   decrypt(
     @CurrentUser() caller: CurrentUserContext,
     @ValidBody() dto: DecryptOpenDataDto,
+    @Req() request: FastifyRequest,
   ): Promise<Record<string, unknown>> {
-    return this.openData.decrypt(caller, dto);
+    return this.openData.decrypt(caller, dto, request);
   }
 }
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { applyErrorHeaders } from '../common/api.exception.js';
 import { apiError } from '../common/error-catalogue.js';
 import { sessionOf } from '../auth/index.js';
 import { rateLimitConfig, type RateLimitConfig, type UserBudgetName } from '../config/rate-limit.config.js';
-import { RateLimitStore } from './rate-limit.store.js';
-import { THROTTLE_PER_USER_KEY } from './throttle.decorator.js';
+import { RateLimitStore, type RateLimitHit } from './rate-limit.store.js';
+import { RouteThrottles, type RouteThrottle } from './route-throttles.js';
+import { PendingHit } from './pending-hit.js';
+import { sessionCounterKey, takePendingHit } from './session-counter.hook.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -16,75 +17,77 @@ interface LimitedRequest {
   routeOptions?: { url?: string };
 }
 
-interface Budget {
-  key: string;
-  limit: number;
-  windowMs: number;
-}
-
 /**
- * Two budgets per minute: POST /auth/login per client IP (lenient: a carrier NAT puts many users
- * behind one address), and every authenticated route per session. Routes marked
- * `@ThrottlePerUser()` also spend a per-user hourly budget (WeChat calls, avatar uploads). Registered after the
- * auth module's guard, so it sees the session. Past a budget: 429 `RATE_LIMITED` with Retry-After.
+ * The app's limits, each a fixed-window counter shared by every instance (Redis):
+ * - `POST /auth/login` per client IP (RATE_LIMIT_LOGIN_PER_MINUTE; lenient, a carrier NAT puts many
+ *   users behind one address; the route belongs to the auth module, so it is recognised by URL);
+ * - every authenticated route per session (RATE_LIMIT_SESSION_PER_MINUTE, the `default` throttler),
+ *   unless the route says otherwise with `@Throttle()` or `@SkipThrottle()`; `@Public()` routes only
+ *   when they carry `@Throttle()`, then per client IP;
+ * - per user and hour on routes marked `@ThrottlePerUser()` (RATE_LIMIT_*_PER_USER_PER_HOUR).
+ * Registered after the auth module's guard, so it sees the session; the per-session hit was already
+ * sent with the session read (SessionCounterHook). Past a limit: 429 `RATE_LIMITED` with Retry-After.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly userBudgets = new WeakMap<object, UserBudgetName | null>();
-
   constructor(
     protected readonly store: RateLimitStore,
     @Inject(rateLimitConfig.KEY) protected readonly limits: RateLimitConfig,
-    protected readonly reflector: Reflector,
+    protected readonly routes: RouteThrottles,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<LimitedRequest>();
-    for (const budget of [this.budgetFor(request), this.userBudgetFor(context, request)]) {
-      if (!budget) continue;
-      const { count, resetInMs } = await this.store.hit(budget.key, budget.windowMs);
-      if (count <= budget.limit) continue;
-      const error = apiError('RATE_LIMITED', 'Too many requests; retry later', {
-        'Retry-After': String(Math.max(1, Math.ceil(resetInMs / 1000))),
-      });
-      applyErrorHeaders(http.getResponse(), error);
-      throw error;
-    }
-    return true;
+    const request = context.switchToHttp().getRequest<LimitedRequest>();
+    const route = this.routes.of(context);
+    const first = takePendingHit(request) ?? this.hitFor(route, request);
+    const perUser = route.perUser;
+    if (!perUser) return first ? this.check(context, first) : true;
+    // Only once the request passed its other limit: a refused request spends no per-user budget.
+    return Promise.resolve(first && this.check(context, first)).then(() => {
+      const budget = this.userBudgetFor(perUser, request);
+      return budget ? this.check(context, budget) : true;
+    });
   }
 
-  /** The per-user budget a `@ThrottlePerUser()` route spends, or null. */
-  protected userBudgetFor(context: ExecutionContext, request: LimitedRequest): Budget | null {
-    const handler = context.getHandler();
-    // Decorators are fixed once the app is built: read them once per route, not per request.
-    let name = this.userBudgets.get(handler);
-    if (name === undefined) {
-      name = this.reflector.get<UserBudgetName | undefined>(THROTTLE_PER_USER_KEY, handler) ?? null;
-      this.userBudgets.set(handler, name);
-    }
-    if (!name) return null;
+  /** Synchronous when the answer is already in (a boolean lets Nest skip an await). */
+  protected check(context: ExecutionContext, pending: PendingHit): true | Promise<true> {
+    const { result, limit } = pending;
+    if (result) return this.allow(context, result, limit);
+    return pending.wait().then((hit) => this.allow(context, hit, limit));
+  }
+
+  /** The hit of the login, per-session or public-route limit, when no hook started it already. */
+  protected hitFor(route: RouteThrottle, request: LimitedRequest): PendingHit | null {
+    if (request.routeOptions?.url === LOGIN_ROUTE)
+      return this.start(`login:${request.ip}`, MINUTE_MS, this.limits.loginPerMinute);
+    const session = sessionOf(request);
+    const budget = session ? route.authenticated : route.public;
+    if (!budget) return null;
+    const key = session ? sessionCounterKey(session.tokenHash, budget) : `ip:${request.ip}:${budget.scope}`;
+    return this.start(key, budget.ttlMs, budget.limit);
+  }
+
+  /** The per-user hourly budget a `@ThrottlePerUser()` route spends, or null without a session. */
+  protected userBudgetFor(name: UserBudgetName, request: LimitedRequest): PendingHit | null {
     const session = sessionOf(request);
     if (!session) return null;
     const { appid, userId } = session.record;
-    return {
-      key: `user:${name}:${appid}:${userId}`,
-      limit: this.limits.perUserPerHour[name],
-      windowMs: HOUR_MS,
-    };
+    return this.start(`user:${name}:${appid}:${userId}`, HOUR_MS, this.limits.perUserPerHour[name]);
   }
 
-  protected budgetFor(request: LimitedRequest): Budget | null {
-    if (request.routeOptions?.url === LOGIN_ROUTE)
-      return { key: `login:${request.ip}`, limit: this.limits.loginPerMinute, windowMs: MINUTE_MS };
-    const session = sessionOf(request);
-    if (session)
-      return {
-        key: `session:${session.record.id}`,
-        limit: this.limits.sessionPerMinute,
-        windowMs: MINUTE_MS,
-      };
-    return null;
+  private start(key: string, windowMs: number, limit: number): PendingHit {
+    const pending = new PendingHit(limit);
+    this.store.count(key, windowMs, pending.settle);
+    return pending;
+  }
+
+  protected allow(context: ExecutionContext, { count, resetInMs }: RateLimitHit, limit: number): true {
+    if (count <= limit) return true;
+    const error = apiError('RATE_LIMITED', 'Too many requests; retry later', {
+      'Retry-After': String(Math.max(1, Math.ceil(resetInMs / 1000))),
+    });
+    applyErrorHeaders(context.switchToHttp().getResponse(), error);
+    throw error;
   }
 }

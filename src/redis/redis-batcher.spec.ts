@@ -3,16 +3,22 @@ import { Redis } from 'ioredis';
 import { testRedisPrefix, testRedisUrl, unreachableRedis } from '../../test/support/test-services.js';
 import { RedisBatcher } from './redis-batcher.js';
 
-// The real Redis; the client is wrapped only to count which commands it was asked to send.
+// The real Redis; the client is wrapped only to record what it is asked to send, and when its socket
+// is corked (what is written between `cork` and `uncork` leaves in one writev).
 const redis = new Redis(testRedisUrl());
 const prefix = testRedisPrefix('get-batcher');
 const sent: string[] = [];
 const counted = new Proxy(redis, {
   get(target, property, receiver) {
     const value = Reflect.get(target, property, receiver);
-    if (!['get', 'mget', 'call', 'pipeline'].includes(String(property))) return value;
+    if (property === 'stream')
+      return {
+        cork: () => (sent.push('cork'), target.stream.cork()),
+        uncork: () => (sent.push('uncork'), target.stream.uncork()),
+      };
+    if (!['get', 'mget', 'call'].includes(String(property))) return value;
     return (...args: unknown[]) => {
-      sent.push(String(property));
+      sent.push(property === 'call' ? String(args[0]) : String(property));
       return (value as (...a: unknown[]) => unknown).apply(target, args);
     };
   },
@@ -32,7 +38,7 @@ describe('RedisBatcher', () => {
     );
     const values = await Promise.all(keys.map((key) => batcher.get(key)));
     expect(values).toEqual(keys.map((key, i) => (key.includes('missing') ? null : `value ${i} 😀`)));
-    expect(sent).toEqual(['mget', 'mget', 'mget']); // 128 + 128 + 44
+    expect(sent).toEqual(['cork', 'mget', 'mget', 'mget', 'uncork']); // 128 + 128 + 44, one write
   });
 
   test('a lone GET stays a GET; later ones form a new batch', async () => {
@@ -43,10 +49,10 @@ describe('RedisBatcher', () => {
       'value 2 😀',
       'value 3 😀',
     ]);
-    expect(sent).toEqual(['get', 'mget']);
+    expect(sent).toEqual(['cork', 'get', 'uncork', 'cork', 'mget', 'uncork']);
   });
 
-  test('other commands of one turn share a pipeline; each caller gets its own reply or error', async () => {
+  test('other commands of one turn share a write; each caller gets its own reply or error', async () => {
     const batcher = new RedisBatcher(counted);
     sent.length = 0;
     const key = `${prefix}claim`;
@@ -60,7 +66,20 @@ describe('RedisBatcher', () => {
     expect(results[1]).toEqual({ status: 'fulfilled', value: null });
     expect(results[2].status).toBe('rejected');
     expect(results[3]).toEqual({ status: 'fulfilled', value: 'first' });
-    expect(sent).toEqual(['pipeline']);
+    expect(sent).toEqual(['cork', 'set', 'set', 'eval', 'get', 'uncork']);
+  });
+
+  test('GETs and other commands of one turn leave in one write (one round trip)', async () => {
+    const batcher = new RedisBatcher(counted);
+    sent.length = 0;
+    const counter = `${prefix}counter`;
+    const [first, second, incremented] = await Promise.all([
+      batcher.get(`${prefix}k4`),
+      batcher.get(`${prefix}missing`),
+      batcher.call('incr', [counter]),
+    ]);
+    expect([first, second, incremented]).toEqual(['value 4 😀', null, 1]);
+    expect(sent).toEqual(['cork', 'mget', 'incr', 'uncork']);
   });
 
   test('a failed MGET rejects every caller of that batch', async () => {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { OPERATOR_SCHEME } from '../admin/operator-only.decorator.js';
 import { BEARER_SCHEME } from '../auth/index.js';
 import { documentAuthApi } from '../auth/openapi/index.js';
 import { UserProfileDto } from '../profile/dto/user-profile.dto.js';
@@ -32,6 +33,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         description: 'The `token` from `POST /auth/login`',
       },
       BEARER_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
+        description: 'An operator credential from `OPERATOR_CREDENTIALS` (`npm run operator:credential`)',
+      },
+      OPERATOR_SCHEME,
     )
     .build();
   documentAuthApi(app, { userSnapshot: UserProfileDto });

@@ -2,7 +2,7 @@ import type { User } from './user.entity.js';
 
 /** Columns of the users table in entity order, for hand-written SQL on the login hot path. */
 export const USER_COLUMNS =
-  'id, appid, openid, unionid, nickname, avatar_url, avatar_file, gender, province, city, country, language, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at';
+  'id, appid, openid, unionid, nickname, avatar_url, avatar_file, gender, province, city, country, language, phone_number, pure_phone_number, country_code, created_at, updated_at, last_login_at, banned_at, ban_reason';
 
 /** A raw users row (mysql2 returns DATETIME as Date, TINYINT as number). */
 export interface UserRow {
@@ -24,6 +24,8 @@ export interface UserRow {
   created_at: Date;
   updated_at: Date;
   last_login_at: Date | null;
+  banned_at: Date | null;
+  ban_reason: string | null;
 }
 
 export function userFromRow(row: UserRow): User {
@@ -46,5 +48,7 @@ export function userFromRow(row: UserRow): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
+    bannedAt: row.banned_at,
+    banReason: row.ban_reason,
   };
 }

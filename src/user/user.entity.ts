@@ -79,6 +79,14 @@ export abstract class UserColumns {
 
   @Column({ name: 'last_login_at', type: 'datetime', precision: 3, nullable: true })
   lastLoginAt!: Date | null;
+
+  /** When an operator banned the user (logins refused, sessions revoked); null when not banned. */
+  @Column({ name: 'banned_at', type: 'datetime', precision: 3, nullable: true })
+  bannedAt!: Date | null;
+
+  /** The operator's note on the ban. */
+  @Column({ name: 'ban_reason', type: 'varchar', length: 200, nullable: true })
+  banReason!: string | null;
 }
 
 /** The user entity on the default `users` table. @publicApi */

@@ -1,6 +1,6 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { Brackets, QueryFailedError, type Repository } from 'typeorm';
 import { LoginUpsertBatcher, type LoginWrite } from './login-upsert.batcher.js';
 import { mapUserProfile, type UserProfile } from './user-profile.js';
 import type { User } from './user.entity.js';
@@ -34,6 +34,19 @@ const upsertLoginSql = (table: string, rowCount: number): string =>
   `INSERT INTO \`${table}\` (appid, openid, unionid, last_login_at) VALUES ` +
   Array.from({ length: rowCount }, () => '(?, ?, ?, ?)').join(', ') +
   ' ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), last_login_at = VALUES(last_login_at)';
+
+/** What an operator may look users up by; every given field must match. */
+export interface UserSearch {
+  id?: number;
+  appid?: string;
+  openid?: string;
+  unionid?: string;
+  /**
+   * A phone number as WeChat gave it (`phoneNumber`), without its country code (`purePhoneNumber`), or
+   * in international form, `+` country code and number (`+8613800138000`, spaces and dashes allowed).
+   */
+  phone?: string;
+}
 
 /** A WeChat login as the auth module's users port hands it over. */
 export interface WechatLoginIdentity {
@@ -78,9 +91,9 @@ export class UsersService implements OnApplicationBootstrap {
     appid,
     openid,
     unionid,
-  }: WechatLoginIdentity): Promise<{ id: number; snapshot: UserProfile }> {
+  }: WechatLoginIdentity): Promise<{ id: number; snapshot: UserProfile; banned: boolean }> {
     const user = await this.upsertLogin(appid, openid, unionid);
-    return { id: user.id, snapshot: mapUserProfile(user) };
+    return { id: user.id, snapshot: mapUserProfile(user), banned: user.bannedAt !== null };
   }
 
   /**
@@ -172,6 +185,51 @@ export class UsersService implements OnApplicationBootstrap {
       .where('user.avatarFile = :fileName', { fileName })
       .andWhere('user.id <> :exceptId', { exceptId })
       .getCount();
+  }
+
+  /**
+   * Users matching every given field, oldest first, `limit` at most, after the id `afterId` (keyset
+   * paging: stable under inserts). `phone` matches the number with or without its country code.
+   * Each field is indexed except the phone number, which operators search rarely.
+   */
+  search(filter: UserSearch, limit: number, afterId = 0): Promise<User[]> {
+    const query = this.users
+      .createQueryBuilder('user')
+      .where('user.id > :afterId', { afterId })
+      .orderBy('user.id', 'ASC')
+      .take(limit);
+    if (filter.id !== undefined) query.andWhere('user.id = :id', { id: filter.id });
+    if (filter.appid !== undefined) query.andWhere('user.appid = :appid', { appid: filter.appid });
+    if (filter.openid !== undefined) query.andWhere('user.openid = :openid', { openid: filter.openid });
+    if (filter.unionid !== undefined) query.andWhere('user.unionid = :unionid', { unionid: filter.unionid });
+    if (filter.phone !== undefined) {
+      const international = /^\+[\d -]+$/.test(filter.phone) ? filter.phone.replace(/\D/g, '') : null;
+      if (international) {
+        // Country codes are 1 to 4 digits and prefix-free (E.164): at most one split matches.
+        const splits = [1, 2, 3, 4].filter((length) => length < international.length);
+        query.andWhere(
+          new Brackets((any) => {
+            for (const length of splits) {
+              any.orWhere(`(user.countryCode = :code${length} AND user.purePhoneNumber = :pure${length})`, {
+                [`code${length}`]: international.slice(0, length),
+                [`pure${length}`]: international.slice(length),
+              });
+            }
+          }),
+        );
+      } else {
+        query.andWhere('(user.phoneNumber = :phone OR user.purePhoneNumber = :phone)', {
+          phone: filter.phone,
+        });
+      }
+    }
+    return query.getMany();
+  }
+
+  /** Bans (`at` a time) or unbans (`at` null) the user; false when there is no such user. */
+  async setBanned(id: number, at: Date | null, reason: string | null): Promise<boolean> {
+    const { affected } = await this.users.update({ id }, { bannedAt: at, banReason: at ? reason : null });
+    return (affected ?? 0) > 0;
   }
 
   async updateProfile(id: number, patch: UserProfilePatch): Promise<User> {

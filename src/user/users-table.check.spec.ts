@@ -80,7 +80,7 @@ describe('the users table, under a name of the host app’s choosing', () => {
         .onApplicationBootstrap()
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UsersTableError);
-      expect(String(error)).toContain('lacks `avatar_file`');
+      expect(String(error)).toContain('lacks `banned_at`, `ban_reason`');
       expect(String(error)).toContain(`userMigrations('${table}')`);
     } finally {
       await dataSource.runMigrations();
@@ -89,7 +89,8 @@ describe('the users table, under a name of the host app’s choosing', () => {
 
   test('the avatar_file migration fills the column in from avatar URLs that name a stored file', async () => {
     await dataSource.runMigrations();
-    await dataSource.undoLastMigration();
+    await dataSource.undoLastMigration(); // AddUserBan
+    await dataSource.undoLastMigration(); // AddAvatarFile
     const stored = `${'ab'.repeat(32)}.png`;
     const urls = {
       oStored: `https://api.example.com/avatars/${stored}`,

@@ -2,8 +2,8 @@ import type { DataSource } from 'typeorm';
 
 /** Identifier columns that must compare byte-wise: WeChat's openids are case-sensitive. */
 const IDENTIFIER_COLUMNS = ['appid', 'openid', 'unionid'];
-/** Columns of later migrations (AddUserRegion…, AddAvatarFile…), which the login's hand-written SQL reads. */
-const LATER_COLUMNS = ['province', 'city', 'country', 'language', 'avatar_file'];
+/** Columns of later migrations (AddUserRegion…, AddAvatarFile…, AddUserBan…), which the login's hand-written SQL reads. */
+const LATER_COLUMNS = ['province', 'city', 'country', 'language', 'avatar_file', 'banned_at', 'ban_reason'];
 
 /** The users table is missing or unsafe; raised at start-up. @publicApi */
 export class UsersTableError extends Error {

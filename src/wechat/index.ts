@@ -7,7 +7,11 @@ export {
   type WechatPhoneNumber,
   type WechatSession,
 } from './wechat.client.js';
-export type { WechatAppCredentials, WechatModuleOptions } from './wechat-options.interface.js';
+export type {
+  WechatAppCredentials,
+  WechatCallObservation,
+  WechatModuleOptions,
+} from './wechat-options.interface.js';
 export { WechatOptionsError } from './wechat-options.validation.js';
 export {
   WechatApiError,

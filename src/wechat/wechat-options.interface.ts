@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import type { WechatApiName, WechatErrorKind } from './wechat-api.error.js';
 
 /** One mini program's credentials. @publicApi */
 export interface WechatAppCredentials {
@@ -7,6 +8,20 @@ export interface WechatAppCredentials {
   appid: string;
   /** The AppSecret. Never logged, never put in an error. */
   secret: string;
+}
+
+/**
+ * One HTTP attempt to a WeChat API, as reported to {@link WechatModuleOptions.observeCall}. A retried
+ * call is reported once per attempt. @publicApi
+ */
+export interface WechatCallObservation {
+  api: WechatApiName;
+  /** WeChat's errcode when it answered with a JSON body: 0 for success. Undefined for a `failure`. */
+  errcode?: number;
+  /** Set when there is no errcode to report: `TIMEOUT`, `UNREACHABLE` or `MALFORMED` (non-200, non-JSON, …). */
+  failure?: WechatErrorKind;
+  /** From sending the request to having the whole answer (or giving up), in milliseconds. */
+  durationMs: number;
 }
 
 /**
@@ -33,4 +48,9 @@ export interface WechatModuleOptions {
   redisKeyPrefix?: string;
   /** Receives retry / refresh / Redis-fallback messages. Default: a Nest `Logger` with context `WechatClient`. */
   logger?: LoggerService;
+  /**
+   * Called once per HTTP attempt with its API, errcode (or failure kind) and duration, e.g. to feed
+   * metrics. Runs synchronously on the call's path, so keep it cheap; whatever it throws is ignored.
+   */
+  observeCall?: (observation: WechatCallObservation) => void;
 }

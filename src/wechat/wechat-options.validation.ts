@@ -6,7 +6,11 @@ import {
   WECHAT_DEFAULT_REDIS_KEY_PREFIX,
   WECHAT_DEFAULT_TIMEOUT_MS,
 } from './wechat.constants.js';
-import type { WechatAppCredentials, WechatModuleOptions } from './wechat-options.interface.js';
+import type {
+  WechatAppCredentials,
+  WechatCallObservation,
+  WechatModuleOptions,
+} from './wechat-options.interface.js';
 
 /** Options after validation, with defaults applied. @internal */
 export interface ResolvedWechatOptions {
@@ -18,6 +22,7 @@ export interface ResolvedWechatOptions {
   redis?: Redis | Cluster;
   redisKeyPrefix: string;
   logger?: LoggerService;
+  observeCall?: (observation: WechatCallObservation) => void;
 }
 
 /** Thrown at startup for bad {@link WechatModuleOptions}. Names fields, never their values. @publicApi */
@@ -111,6 +116,13 @@ export function resolveWechatOptions(options: WechatModuleOptions): ResolvedWech
   ) {
     problems.push('logger must implement LoggerService (log, warn, error)');
   }
+  if (
+    options.observeCall !== undefined &&
+    options.observeCall !== null &&
+    typeof options.observeCall !== 'function'
+  ) {
+    problems.push('observeCall must be a function');
+  }
   if (problems.length > 0) throw new WechatOptionsError(problems);
 
   return {
@@ -122,5 +134,6 @@ export function resolveWechatOptions(options: WechatModuleOptions): ResolvedWech
     redis: options.redis ?? undefined,
     redisKeyPrefix,
     logger: options.logger ?? undefined,
+    observeCall: options.observeCall ?? undefined,
   };
 }

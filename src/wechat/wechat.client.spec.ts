@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { LoggerService } from '@nestjs/common';
 import { WechatApiError } from './wechat-api.error.js';
 import { WechatClient } from './wechat.client.js';
-import type { WechatModuleOptions } from './wechat-options.interface.js';
+import type { WechatCallObservation, WechatModuleOptions } from './wechat-options.interface.js';
 
 // A scripted stand-in for api.weixin.qq.com, for shapes the simulator does not emit (numeric-string
 // errcode, numeric countryCode, odd payloads). The contract suite runs the same client against the simulator.
@@ -276,5 +276,33 @@ describe('WechatClient (scripted server)', () => {
     const refused = client({ baseUrl: 'http://127.0.0.1:9' });
     expect((await failure(refused.code2Session(APPID, 'CODE1'))).kind).toBe('UNREACHABLE');
     await refused.close();
+  });
+
+  it('reports every attempt to observeCall: errcode 0, the errcode, or the failure kind', async () => {
+    const observed: WechatCallObservation[] = [];
+    const wechat = client({
+      timeoutMs: 200,
+      observeCall: (observation) => {
+        observed.push(observation);
+        throw new Error('an observer bug is ignored');
+      },
+    });
+    routes['/sns/jscode2session'] = text('{"session_key":"k","openid":"oA"}');
+    await wechat.code2Session(APPID, 'CODE1');
+    routes['/sns/jscode2session'] = text('{"errcode":40029,"errmsg":"invalid code"}');
+    await failure(wechat.code2Session(APPID, 'CODE1'));
+    routes['/sns/jscode2session'] = () => undefined; // never answers
+    await failure(wechat.code2Session(APPID, 'CODE1'));
+    await wechat.close();
+    expect(observed.map(({ api, errcode, failure }) => ({ api, errcode, failure }))).toEqual([
+      { api: 'jscode2session', errcode: 0, failure: undefined },
+      { api: 'jscode2session', errcode: 40029, failure: undefined },
+      { api: 'jscode2session', errcode: undefined, failure: 'TIMEOUT' },
+    ]);
+    for (const { durationMs } of observed) expect(durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses an observeCall that is not a function', () => {
+    expect(() => client({ observeCall: 'yes' as never })).toThrow('observeCall must be a function');
   });
 });

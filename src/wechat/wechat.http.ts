@@ -2,12 +2,15 @@ import { Pool } from 'undici';
 import { requestText, TextRequestError, type TextAnswer } from './text-request.js';
 import { WechatApiError, type WechatApiName, type WechatErrorKind } from './wechat-api.error.js';
 import { checkWechatBody, type WechatPayload } from './wechat-response.parser.js';
+import type { WechatCallObservation } from './wechat-options.interface.js';
 
 /** @internal */
 export interface WechatHttpOptions {
   baseUrl: string;
   timeoutMs: number;
   connectTimeoutMs?: number;
+  /** Told about every attempt (WechatModuleOptions.observeCall). */
+  observeCall?: (observation: WechatCallObservation) => void;
 }
 
 /** @internal */
@@ -56,7 +59,39 @@ export class WechatHttp {
   }
 
   /** Performs one attempt; resolves with the payload when errcode is 0 or absent. */
-  async call(request: WechatHttpRequest): Promise<WechatPayload> {
+  call(request: WechatHttpRequest): Promise<WechatPayload> {
+    const observe = this.options.observeCall;
+    return observe ? this.observedAttempt(request, observe) : this.attempt(request);
+  }
+
+  private async observedAttempt(
+    request: WechatHttpRequest,
+    observe: (observation: WechatCallObservation) => void,
+  ): Promise<WechatPayload> {
+    const start = performance.now();
+    let observation: WechatCallObservation;
+    try {
+      const payload = await this.attempt(request);
+      observation = { api: request.api, errcode: 0, durationMs: performance.now() - start };
+      return payload;
+    } catch (error) {
+      const { errcode, kind } = error as WechatApiError;
+      observation = {
+        api: request.api,
+        ...(errcode === undefined ? { failure: kind ?? 'MALFORMED' } : { errcode }),
+        durationMs: performance.now() - start,
+      };
+      throw error;
+    } finally {
+      try {
+        observe(observation!);
+      } catch {
+        // An observer's bug must not turn a good WeChat answer into a failed login.
+      }
+    }
+  }
+
+  private async attempt(request: WechatHttpRequest): Promise<WechatPayload> {
     const { api } = request;
     const query = new URLSearchParams(request.query).toString();
     let answer: TextAnswer;

@@ -2,6 +2,7 @@ import { apiError, errorCodes } from '../../common/error-catalogue.js';
 
 /** Stable `code`s of the auth module's error responses: its view of `ERROR_CATALOGUE`. @publicApi */
 export const AuthErrorCode = errorCodes(
+  'USER_BANNED',
   'VALIDATION_FAILED',
   'SESSION_INVALID',
   'SESSION_EXPIRED',
@@ -41,5 +42,7 @@ export const databaseUnavailable = () =>
   apiError('DATABASE_UNAVAILABLE', 'The user database is temporarily unavailable; retry shortly', {
     'Retry-After': '2',
   });
+
+export const userBanned = () => apiError('USER_BANNED', 'This account is suspended');
 
 export const unknownAppid = () => apiError('UNKNOWN_APPID', 'This service does not serve that appid');

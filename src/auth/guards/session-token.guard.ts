@@ -1,10 +1,11 @@
-import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpException, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { applyErrorHeaders } from '../../common/api.exception.js';
 import { AUTH_FAILED_LOOKUP_PROPERTY, AUTH_SESSION_PROPERTY, IS_PUBLIC_KEY } from '../auth.constants.js';
 import { sessionInvalid } from '../errors/auth.exception.js';
 import { SessionService } from '../session/session.service.js';
-import { parseBearerToken } from '../session/session-token.js';
+import { hashSessionToken, parseBearerToken } from '../session/session-token.js';
+import { SessionLookupHook } from './session-lookup.hook.js';
 
 /**
  * True when the request carried a bearer token that matched no live session: the guard refused it
@@ -16,7 +17,11 @@ export function tokenLookupFailed(request: unknown): boolean {
   return (request as Record<string, unknown>)[AUTH_FAILED_LOOKUP_PROPERTY] === true;
 }
 
-/** @internal */
+/**
+ * Marks a bearer token on this request as a failed lookup (it matched nothing), so that the host's
+ * guessing limiter counts it: for routes with credentials of their own (an operator API, say).
+ * @publicApi
+ */
 export function markTokenLookupFailed(request: unknown): void {
   (request as Record<string, unknown>)[AUTH_FAILED_LOOKUP_PROPERTY] = true;
 }
@@ -24,7 +29,8 @@ export function markTokenLookupFailed(request: unknown): void {
 /**
  * The global guard: every route needs `Authorization: Bearer <token>` unless marked `@Public()`.
  * Only that header is read (never query strings or cookies, which leak into logs and caches). One
- * store read per request; no database access.
+ * store read per request; no database access. A {@link SessionLookupHook}, when provided, is called as
+ * the read starts.
  * @publicApi
  */
 @Injectable()
@@ -34,6 +40,7 @@ export class SessionTokenGuard implements CanActivate {
   constructor(
     protected readonly reflector: Reflector,
     protected readonly sessions: SessionService,
+    @Optional() protected readonly lookupHook?: SessionLookupHook,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -51,8 +58,11 @@ export class SessionTokenGuard implements CanActivate {
       return refuse(error);
     }
     if (!token) return refuse(sessionInvalid());
+    const tokenHash = hashSessionToken(token);
+    // Before the read, so that what the hook sends shares the read's Redis batch (SessionLookupHook).
+    this.lookupHook?.onLookup(context, tokenHash);
     // `then`, not async/await: one promise fewer on every guarded request.
-    return this.sessions.authenticate(token).then(
+    return this.sessions.authenticateHash(tokenHash).then(
       (session) => {
         this.sessions.touchIfDue(session);
         (request as Record<string, unknown>)[AUTH_SESSION_PROPERTY] = session;

@@ -20,6 +20,11 @@ export interface AuthUser {
    * app wants on guarded requests without a database query (e.g. the public profile). JSON only.
    */
   snapshot: UserSnapshot | null;
+  /**
+   * The host app has banned this user (an operator's decision): the login answers 403 `USER_BANNED`
+   * and issues no session. Revoking the user's existing sessions is the host app's part of a ban.
+   */
+  banned?: boolean;
 }
 
 /**

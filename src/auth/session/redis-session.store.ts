@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
 import { withDeadline } from '../../redis/deadline.js';
 import { RedisBatcher } from '../../redis/redis-batcher.js';
+import { RedisScript } from '../../redis/redis-script.js';
 import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot } from './session.store.js';
 
 /**
@@ -13,7 +14,7 @@ import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot
  * no session is ever alive outside the index.
  * ARGV: id, tokenHash, indexUntil, createdAt, max (0: no cap), now, [sealed, sealedUntil].
  */
-const ADD_TO_INDEX = `
+const ADD_TO_INDEX = new RedisScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 if redis.call('HLEN', KEYS[1]) > redis.call('ZCARD', KEYS[2]) then
@@ -42,7 +43,7 @@ if max > 0 then
   end
 end
 return evicted
-`;
+`);
 
 /** Drops session ids (ARGV) from the user's index (KEYS[1] hash, KEYS[2] sorted set). */
 const REMOVE_FROM_INDEX = `
@@ -63,7 +64,7 @@ return 1
  *
  * Revocation without a race (issue 15): a session key and its user's index sit in different Cluster
  * slots, so no single script can cover both. Instead two orderings make it safe:
- * - a session is written strictly before it is indexed (same pipeline on one connection, or awaited
+ * - a session is written strictly before it is indexed (same batch on one connection, or awaited
  *   first on Cluster), so once it is in the index it exists;
  * - a revoke deletes the sessions it read from the index and then removes exactly those ids, never the
  *   whole index: a login indexed meanwhile stays listed, and a later revoke-all ends it.
@@ -107,7 +108,7 @@ export class RedisSessionStore extends SessionStore {
 
   /**
    * The record, then the index update (one atomic script rather than MULTI/HSET/ZADD/PEXPIREAT/EXEC).
-   * On one Redis both go in one pipelined batch, which Redis runs in order; on Cluster they reach
+   * On one Redis both go in one batch on one connection, which Redis runs in order; on Cluster they reach
    * different nodes, so the record is awaited first. Sessions beyond the cap are revoked afterwards,
    * a rare second step.
    */
@@ -137,7 +138,7 @@ export class RedisSessionStore extends SessionStore {
     }
     const write = () =>
       this.batch.call('set', [this.sessionKey(tokenHash), JSON.stringify(record), 'PXAT', retainUntil]);
-    const index = () => this.batch.call('eval', [ADD_TO_INDEX, keys.length, ...keys, ...args]);
+    const index = () => ADD_TO_INDEX.run(this.batch, keys, args);
     const evicted = await this.run('create', async () => {
       if (this.cluster) {
         await write();

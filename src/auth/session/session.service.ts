@@ -123,7 +123,11 @@ export class SessionService {
    * Runs on every guarded request, hence `then` rather than async layers.
    */
   authenticate(token: string, now = Date.now()): Promise<AuthenticatedSession> {
-    const tokenHash = hashSessionToken(token);
+    return this.authenticateHash(hashSessionToken(token), now);
+  }
+
+  /** As {@link authenticate}, for a caller that already hashed the token (the guard, to share the hash). */
+  authenticateHash(tokenHash: string, now = Date.now()): Promise<AuthenticatedSession> {
     return this.store.find(tokenHash).then((record) => {
       if (!record) throw sessionInvalid();
       if (expiresAt(record) <= now) throw sessionExpired();

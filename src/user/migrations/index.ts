@@ -3,6 +3,7 @@ import { DEFAULT_USERS_TABLE } from '../user.entity.js';
 import { createUsersMigration } from './1763700000000-create-users.js';
 import { addUserRegionMigration } from './1796000000000-add-user-region.js';
 import { addAvatarFileMigration } from './1797000000000-add-avatar-file.js';
+import { addUserBanMigration } from './1798000000000-add-user-ban.js';
 
 /**
  * Every migration of the users table, in order, for a DataSource's `migrations`. Use the same
@@ -14,5 +15,6 @@ export function userMigrations(tableName: string = DEFAULT_USERS_TABLE): (new ()
     createUsersMigration(tableName),
     addUserRegionMigration(tableName),
     addAvatarFileMigration(tableName),
+    addUserBanMigration(tableName),
   ];
 }

@@ -1,0 +1,84 @@
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { SessionSummaryDto } from '../../auth/openapi/index.js';
+import { AdminUserDto } from './admin-user.dto.js';
+
+/** One way the person logs in: today one mini program's openid per user. */
+export class IdentityDto {
+  @ApiProperty({ enum: ['mini_program'], example: 'mini_program' })
+  kind!: 'mini_program';
+
+  @ApiProperty({ example: 'wx4f4bc4dec97d474b' })
+  appid!: string;
+
+  @ApiProperty({ example: 'o_example_openid' })
+  openid!: string;
+
+  @ApiProperty({ example: '2026-11-21T06:00:00.000Z' })
+  firstSeenAt!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-30T08:00:00.000Z' })
+  lastSeenAt!: string | null;
+}
+
+/** A live session as an operator sees it: the user's own listing without `current`; never a token. */
+export class AdminSessionDto extends OmitType(SessionSummaryDto, ['current'] as const) {}
+
+export class AdminUserDetailDto extends AdminUserDto {
+  @ApiProperty({
+    type: [IdentityDto],
+    example: [
+      {
+        kind: 'mini_program',
+        appid: 'wx4f4bc4dec97d474b',
+        openid: 'o_example_openid',
+        firstSeenAt: '2026-11-21T06:00:00.000Z',
+        lastSeenAt: '2026-11-30T08:00:00.000Z',
+      },
+    ],
+  })
+  identities!: IdentityDto[];
+
+  @ApiProperty({
+    type: [AdminSessionDto],
+    example: [
+      {
+        id: 'Xc3lq0h2S8m1rT0a',
+        createdAt: '2026-11-30T08:00:00.000Z',
+        lastSeenAt: '2026-11-30T09:12:00.000Z',
+        expiresAt: '2026-12-07T09:12:00.000Z',
+        userAgent: 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50 miniProgram',
+      },
+    ],
+  })
+  sessions!: AdminSessionDto[];
+}
+
+export class AdminUserPageDto {
+  @ApiProperty({
+    type: [AdminUserDto],
+    example: [
+      {
+        id: 42,
+        appid: 'wx4f4bc4dec97d474b',
+        openid: 'o_example_openid',
+        unionid: null,
+        nickname: '小明😀',
+        avatarUrl: null,
+        phoneNumber: null,
+        createdAt: '2026-11-21T06:00:00.000Z',
+        lastLoginAt: '2026-11-30T08:00:00.000Z',
+        bannedAt: null,
+        banReason: null,
+      },
+    ],
+  })
+  items!: AdminUserDto[];
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 42,
+    description: 'Pass as `after` for the next page; null on the last page',
+  })
+  next!: number | null;
+}

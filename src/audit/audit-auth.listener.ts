@@ -1,0 +1,14 @@
+import type { AuthEvent, AuthEventListener } from '../auth/index.js';
+import type { AuditRecorder } from './audit-event.js';
+
+/** The auth module's `events` option: its events, as audit events (the session's public id in detail). */
+export class AuditAuthListener implements AuthEventListener {
+  constructor(private readonly recorder: AuditRecorder) {}
+
+  onAuthEvent({ kind, appid, userId, openid, sessionId }: AuthEvent, request: unknown): void {
+    this.recorder.record(
+      { kind, appid, userId, openid, detail: sessionId === undefined ? undefined : { sessionId } },
+      request,
+    );
+  }
+}
