@@ -4,6 +4,7 @@ export {
   DEFAULT_SIMULATOR_APP,
   type WechatSimulatorOptions,
   type SimulatorApp,
+  type SimulatorAppKind,
   type SessionKeyRotation,
   type LoginRateLimit,
   type WechatApiName,

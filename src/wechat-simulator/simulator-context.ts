@@ -1,5 +1,6 @@
 import type { SimulatorClock } from './simulator-clock.js';
 import type { SimulatorFaults } from './simulator-faults.js';
+import type { SimulatorOAuth } from './simulator-oauth.js';
 import type { SimulatorRandom } from './simulator-random.js';
 import type { SimulatorRequestLog } from './simulator-request-log.js';
 import type { SimulatorState } from './simulator-state.js';
@@ -13,6 +14,8 @@ export interface SimulatorContext {
   readonly random: SimulatorRandom;
   readonly state: SimulatorState;
   readonly tokens: SimulatorTokens;
+  /** Web OAuth codes and user tokens (Official Account pages, website QR login). */
+  readonly oauth: SimulatorOAuth;
   readonly faults: SimulatorFaults;
   readonly log: SimulatorRequestLog;
   /** A timer the simulator cancels on close, so a pending delay never keeps the process alive. */

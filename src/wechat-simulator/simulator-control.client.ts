@@ -7,6 +7,10 @@ import type {
   MintedPhoneCode,
   MintLoginCodeInput,
   MintPhoneCodeInput,
+  NextOAuthUserInput,
+  OAuthAuthorizeInput,
+  OAuthAuthorizeResult,
+  OAuthUserAnswer,
   RecordedRequest,
   RegisterAppInput,
   SessionKeyInfo,
@@ -53,6 +57,40 @@ export class SimulatorControlClient {
 
   mintPhoneCode(input: MintPhoneCodeInput): Promise<MintedPhoneCode> {
     return this.call('POST', '/__sim/phone-codes', input);
+  }
+
+  /** The user who confirms the next authorize page of `input.appid`. */
+  setNextOAuthUser(input: NextOAuthUserInput): Promise<OAuthUserAnswer> {
+    return this.call('POST', '/__sim/oauth/next-user', input);
+  }
+
+  /**
+   * Does what the user's browser does on WeChat's authorize page (`/connect/oauth2/authorize`, or
+   * `/connect/qrconnect` for `snsapi_login`): requests it without following the redirect and returns the
+   * code and state from the `Location`. An error page throws `SimulatorControlError` with status 200 and
+   * the page's errcode as message (e.g. `"10003 redirect_uri 参数错误"`).
+   */
+  async oauthAuthorize(input: OAuthAuthorizeInput): Promise<OAuthAuthorizeResult> {
+    const query = new URLSearchParams({
+      appid: input.appid,
+      redirect_uri: input.redirectUri,
+      response_type: 'code',
+      scope: input.scope,
+      state: input.state ?? '',
+    });
+    if (typeof input.user === 'string') query.set('sim_user', input.user);
+    else if (input.user) await this.setNextOAuthUser({ ...input.user, appid: input.appid });
+    const page = input.scope === 'snsapi_login' ? '/connect/qrconnect' : '/connect/oauth2/authorize';
+    const response = await fetch(`${this.baseUrl}${page}?${query}#wechat_redirect`, { redirect: 'manual' });
+    const text = await response.text();
+    const location = response.headers.get('location');
+    if (response.status !== 302 || !location) {
+      const errcode = response.headers.get('x-sim-errcode');
+      const title = /<h2[^>]*>([^<]*)<\/h2>/.exec(text)?.[1];
+      throw new SimulatorControlError(response.status, errcode ? `${errcode} ${title ?? ''}`.trim() : text);
+    }
+    const params = new URL(location).searchParams;
+    return { code: params.get('code') ?? '', state: params.get('state') ?? '', location };
   }
 
   encryptForClient(input: EncryptForClientInput): Promise<ClientEncryptedData> {

@@ -14,6 +14,7 @@ type Route = (
 const ROUTES: Record<string, Route> = {
   'POST /__sim/apps': (sim, body) => [201, sim.registerApp(body as never)],
   'POST /__sim/login-codes': (sim, body) => [200, sim.mintLoginCode(body as never)],
+  'POST /__sim/oauth/next-user': (sim, body) => [200, sim.setNextOAuthUser(body as never)],
   'POST /__sim/phone-codes': (sim, body) => [200, sim.mintPhoneCode(body as never)],
   'POST /__sim/encrypt': (sim, body) => [200, sim.encryptForClient(body as never)],
   'GET /__sim/session-key': (sim, _body, query) => {

@@ -13,6 +13,11 @@ export interface MintLoginCodeInput {
   appid: string;
   /** Existing or new user; default: a new random 28-char `o…` openid. */
   openid?: string;
+  /**
+   * Instead of `openid`: a test-chosen person id. The openid is derived from it per app and the unionid
+   * per Open Platform account, so the same person in a mini program and an Official Account shares it.
+   */
+  person?: string;
   /** Only for apps with an `openPlatformId`; default derived from it. Fixed once the user exists. */
   unionid?: string;
   /** Sets the user's risk flag; blocked users get 40226 from jscode2session. Unchanged when omitted. */
@@ -106,4 +111,59 @@ export interface RecordedRequest {
 
 export interface ClockState {
   now: number;
+}
+
+/** The web OAuth scopes: Official Account pages (`snsapi_base`, `snsapi_userinfo`) and website QR login. */
+export type OAuthScope = 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login';
+
+/**
+ * Who "taps allow" on the simulator's authorize page. Pick a chosen `openid`, a `person` (see
+ * `MintLoginCodeInput.person`) or neither (a new user). Profile fields are what `sns/userinfo` returns;
+ * given ones replace the stored ones, missing ones keep them (defaults for a new user).
+ */
+export interface OAuthUserInput {
+  openid?: string;
+  person?: string;
+  /** Only for apps with an `openPlatformId`; fixed once the user exists. */
+  unionid?: string;
+  nickname?: string;
+  /** 0 unknown, 1 male, 2 female (WeChat now answers 0 for everyone). */
+  sex?: 0 | 1 | 2;
+  province?: string;
+  city?: string;
+  country?: string;
+  headimgurl?: string;
+  /**
+   * Next-user only: the page is a snapshot (preview) page, so the token answer carries `is_snapshotuser: 1`.
+   * Holds for that one authorize page.
+   */
+  snapshot?: boolean;
+}
+
+/** `POST /__sim/oauth/next-user`: the user the next authorize page of `appid` logs in. */
+export interface NextOAuthUserInput extends OAuthUserInput {
+  appid: string;
+}
+
+export interface OAuthUserAnswer {
+  openid: string;
+  unionid?: string;
+}
+
+/** What `SimulatorControlClient.oauthAuthorize` does in place of the user's browser. */
+export interface OAuthAuthorizeInput {
+  appid: string;
+  redirectUri: string;
+  /** `snsapi_login` uses `/connect/qrconnect`, the others `/connect/oauth2/authorize`. */
+  scope: OAuthScope;
+  state?: string;
+  /** A person id (sent as `sim_user`), a user to queue first, or nothing (a new user). */
+  user?: string | OAuthUserInput;
+}
+
+export interface OAuthAuthorizeResult {
+  code: string;
+  state: string;
+  /** The full `Location` the page redirected to. */
+  location: string;
 }

@@ -1,5 +1,6 @@
 import type {
   EncryptForClientInput,
+  NextOAuthUserInput,
   FaultSpec,
   FaultType,
   MintLoginCodeInput,
@@ -13,7 +14,13 @@ import {
   requireString,
   SimulatorInputError,
 } from './simulator-input.js';
-import { WECHAT_API_NAMES, type SimulatorApp, type WechatApiName } from './wechat-simulator.options.js';
+import {
+  SIMULATOR_APP_KINDS,
+  WECHAT_API_NAMES,
+  type SimulatorApp,
+  type SimulatorAppKind,
+  type WechatApiName,
+} from './wechat-simulator.options.js';
 
 // Test data is checked, not shaped: a test may well use `o_alice`, but never an empty id or one
 // with characters that would not survive a query string unescaped.
@@ -34,7 +41,59 @@ export function parseApp(body: unknown): SimulatorApp {
     appid: id(input, 'appid')!,
     secret: requireString(input, 'secret'),
     openPlatformId: optionalString(input, 'openPlatformId'),
+    ...appKind(input),
   };
+}
+
+/** `kind` and `redirectDomains`, only when given, so a mini program registers exactly as before. */
+function appKind(input: Record<string, unknown>): Pick<SimulatorApp, 'kind' | 'redirectDomains'> {
+  const out: Pick<SimulatorApp, 'kind' | 'redirectDomains'> = {};
+  const kind = optionalString(input, 'kind');
+  if (kind !== undefined) {
+    if (!SIMULATOR_APP_KINDS.includes(kind as SimulatorAppKind)) {
+      throw new SimulatorInputError(`kind must be one of ${SIMULATOR_APP_KINDS.join(', ')}`);
+    }
+    out.kind = kind as SimulatorAppKind;
+  }
+  const domains = input.redirectDomains;
+  if (domains !== undefined) {
+    if (
+      !Array.isArray(domains) ||
+      !domains.every((domain) => typeof domain === 'string' && /^[a-z0-9.-]+(:\d+)?$/i.test(domain))
+    ) {
+      throw new SimulatorInputError('redirectDomains must be an array of host names (optionally host:port)');
+    }
+    out.redirectDomains = [...(domains as string[])];
+  }
+  return out;
+}
+
+const SEX_VALUES = [0, 1, 2];
+
+/** @internal */
+export function parseNextOAuthUser(body: unknown): NextOAuthUserInput {
+  const input = requireObject(body);
+  const sex = optionalNumber(input, 'sex', { integer: true });
+  if (sex !== undefined && !SEX_VALUES.includes(sex)) throw new SimulatorInputError('sex must be 0, 1 or 2');
+  const headimgurl = input.headimgurl === '' ? '' : optionalString(input, 'headimgurl');
+  return {
+    appid: requireString(input, 'appid'),
+    openid: id(input, 'openid', true),
+    person: id(input, 'person', true),
+    unionid: id(input, 'unionid', true),
+    nickname: optionalString(input, 'nickname'),
+    sex: sex as NextOAuthUserInput['sex'],
+    province: optionalText(input, 'province'),
+    city: optionalText(input, 'city'),
+    country: optionalText(input, 'country'),
+    headimgurl,
+    snapshot: optionalBoolean(input, 'snapshot'),
+  };
+}
+
+/** A string that may be empty (WeChat sends `""` for an unset province). */
+function optionalText(input: Record<string, unknown>, key: string): string | undefined {
+  return input[key] === '' ? '' : optionalString(input, key);
 }
 
 /** @internal */
@@ -43,6 +102,7 @@ export function parseMintLoginCode(body: unknown): MintLoginCodeInput {
   return {
     appid: requireString(input, 'appid'),
     openid: id(input, 'openid', true),
+    person: id(input, 'person', true),
     unionid: id(input, 'unionid', true),
     riskBlocked: optionalBoolean(input, 'riskBlocked'),
   };

@@ -85,3 +85,15 @@ export function deriveUnionid(openPlatformId: string, appid: string, openid: str
   const digest = createHash('sha256').update(`${openPlatformId}\n${appid}\n${openid}`).digest('base64url');
   return 'o' + digest.slice(0, 27);
 }
+
+/** The openid a test-chosen person id has in one app: stable, different per app as on WeChat. */
+export function derivePersonOpenid(appid: string, person: string): string {
+  const digest = createHash('sha256').update(`person\n${appid}\n${person}`).digest('base64url');
+  return 'o' + digest.slice(0, 27);
+}
+
+/** The unionid of a test-chosen person id: the same in every app of one Open Platform account. */
+export function derivePersonUnionid(openPlatformId: string, person: string): string {
+  const digest = createHash('sha256').update(`person\n${openPlatformId}\n${person}`).digest('base64url');
+  return 'o' + digest.slice(0, 27);
+}

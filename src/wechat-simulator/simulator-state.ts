@@ -6,7 +6,12 @@ import type {
   MintPhoneCodeInput,
 } from './simulator-control.types.js';
 import { SimulatorInputError } from './simulator-input.js';
-import { deriveUnionid, type SimulatorRandom } from './simulator-random.js';
+import {
+  derivePersonOpenid,
+  derivePersonUnionid,
+  deriveUnionid,
+  type SimulatorRandom,
+} from './simulator-random.js';
 import type { ResolvedSimulatorOptions, SimulatorApp } from './wechat-simulator.options.js';
 
 /** Login and phone codes live 5 minutes (docs/wechat-api-notes.md §2, §6). */
@@ -99,7 +104,12 @@ export class SimulatorState {
   /** Idempotent for an identical app; a different secret or platform for a known appid is a conflict. */
   registerApp(app: SimulatorApp): void {
     const known = this.apps.get(app.appid);
-    if (known && (known.secret !== app.secret || known.openPlatformId !== app.openPlatformId)) {
+    const differs = (a: SimulatorApp, b: SimulatorApp) =>
+      a.secret !== b.secret ||
+      a.openPlatformId !== b.openPlatformId ||
+      (a.kind ?? 'mini_program') !== (b.kind ?? 'mini_program') ||
+      JSON.stringify(a.redirectDomains ?? []) !== JSON.stringify(b.redirectDomains ?? []);
+    if (known && differs(known, app)) {
       throw new SimulatorInputError(`app ${app.appid} is already registered differently`, 409);
     }
     this.apps.set(app.appid, { ...app });
@@ -136,7 +146,7 @@ export class SimulatorState {
 
   mintLoginCode(input: MintLoginCodeInput): MintedLoginCode {
     const app = this.requireApp(input.appid);
-    const user = this.upsertUser(app, input.openid ?? this.random.openid(), input.unionid);
+    const user = this.chooseUser(app, input);
     if (input.riskBlocked !== undefined) user.riskBlocked = input.riskBlocked;
     this.rotateSessionKey(user);
     const code = this.random.loginCode();
@@ -188,7 +198,24 @@ export class SimulatorState {
     return true;
   }
 
-  private upsertUser(app: SimulatorApp, openid: string, unionid: string | undefined): SimulatedUser {
+  /**
+   * The user a test asked for: a chosen `openid`, a `person` (openid derived per app, unionid per Open
+   * Platform account, so one person has one unionid across apps), or a new random user.
+   */
+  chooseUser(
+    app: SimulatorApp,
+    input: { openid?: string; person?: string; unionid?: string },
+  ): SimulatedUser {
+    if (input.person === undefined)
+      return this.upsertUser(app, input.openid ?? this.random.openid(), input.unionid);
+    if (input.openid !== undefined) throw new SimulatorInputError('give openid or person, not both');
+    const unionid =
+      input.unionid ??
+      (app.openPlatformId ? derivePersonUnionid(app.openPlatformId, input.person) : undefined);
+    return this.upsertUser(app, derivePersonOpenid(app.appid, input.person), unionid);
+  }
+
+  upsertUser(app: SimulatorApp, openid: string, unionid: string | undefined): SimulatedUser {
     if (unionid !== undefined && !app.openPlatformId) {
       throw new SimulatorInputError(`app ${app.appid} has no openPlatformId, so its users have no unionid`);
     }

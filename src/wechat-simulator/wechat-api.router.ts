@@ -7,6 +7,7 @@ import { loggableBody } from './simulator-request-log.js';
 import { getuserphonenumber, msgSecCheck } from './wechat-business.endpoints.js';
 import type { WechatBody, WechatCall, WechatEndpoint } from './wechat-endpoint.js';
 import { checksession, jscode2session, resetusersessionkey } from './wechat-login.endpoints.js';
+import { oauthAccessToken, oauthAuth, oauthRefreshToken, oauthUserinfo } from './wechat-oauth.endpoints.js';
 import { stableToken, token } from './wechat-token.endpoints.js';
 
 const ENDPOINTS = new Map<string, WechatEndpoint>(
@@ -18,6 +19,10 @@ const ENDPOINTS = new Map<string, WechatEndpoint>(
     stableToken,
     getuserphonenumber,
     msgSecCheck,
+    oauthAccessToken,
+    oauthRefreshToken,
+    oauthUserinfo,
+    oauthAuth,
   ].map((endpoint) => [endpoint.path, endpoint]),
 );
 

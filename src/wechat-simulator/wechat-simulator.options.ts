@@ -4,7 +4,20 @@
  * @publicApi
  */
 
-/** One mini program known to the simulator. */
+/**
+ * What kind of WeChat app an appid is (docs/wechat-api-notes.md §14): a mini program logs in with
+ * jscode2session, an Official Account with the in-WeChat web authorize page
+ * (`snsapi_base` / `snsapi_userinfo`), a website app with the QR login page (`snsapi_login`).
+ */
+export type SimulatorAppKind = 'mini_program' | 'official_account' | 'website';
+
+export const SIMULATOR_APP_KINDS: readonly SimulatorAppKind[] = [
+  'mini_program',
+  'official_account',
+  'website',
+];
+
+/** One app known to the simulator (a mini program unless `kind` says otherwise). */
 export interface SimulatorApp {
   /** `wx` + 16 lowercase hex in real life; any non-empty string is accepted here. */
   appid: string;
@@ -15,6 +28,14 @@ export interface SimulatorApp {
    * `unionid`, shared by every app with the same `openPlatformId`.
    */
   openPlatformId?: string;
+  /** Default `'mini_program'`. */
+  kind?: SimulatorAppKind;
+  /**
+   * Official Account and website apps: the hosts a `redirect_uri` may point at (the web authorization
+   * domain set in the WeChat console). A listed host also allows its subdomains. Default none, so every
+   * authorize request is refused until a domain is set.
+   */
+  redirectDomains?: string[];
 }
 
 /**
@@ -37,7 +58,11 @@ export type WechatApiName =
   | 'token'
   | 'stable_token'
   | 'getuserphonenumber'
-  | 'msg_sec_check';
+  | 'msg_sec_check'
+  | 'sns/oauth2/access_token'
+  | 'sns/oauth2/refresh_token'
+  | 'sns/userinfo'
+  | 'sns/auth';
 
 export const WECHAT_API_NAMES: readonly WechatApiName[] = [
   'jscode2session',
@@ -47,6 +72,10 @@ export const WECHAT_API_NAMES: readonly WechatApiName[] = [
   'stable_token',
   'getuserphonenumber',
   'msg_sec_check',
+  'sns/oauth2/access_token',
+  'sns/oauth2/refresh_token',
+  'sns/userinfo',
+  'sns/auth',
 ];
 
 /** @publicApi */
@@ -120,6 +149,11 @@ const DEFAULT_CONTENT_TYPES: Record<WechatApiName, string> = {
   stable_token: JSON_CONTENT_TYPE,
   getuserphonenumber: JSON_CONTENT_TYPE,
   msg_sec_check: JSON_CONTENT_TYPE,
+  // The web OAuth endpoints are assumed to answer like the token API (not observed).
+  'sns/oauth2/access_token': JSON_CONTENT_TYPE,
+  'sns/oauth2/refresh_token': JSON_CONTENT_TYPE,
+  'sns/userinfo': JSON_CONTENT_TYPE,
+  'sns/auth': JSON_CONTENT_TYPE,
 };
 
 const THREE_DAYS_SECONDS = 3 * 24 * 3600;
@@ -132,6 +166,7 @@ export function resolveSimulatorOptions(options: WechatSimulatorOptions = {}): R
     if (!app.appid || !app.secret) throw new Error('WechatSimulator: every app needs an appid and a secret');
     if (seen.has(app.appid)) throw new Error(`WechatSimulator: app ${app.appid} is listed twice`);
     seen.add(app.appid);
+    validateAppKind(app);
   }
   const rotation = options.sessionKeyRotation ?? 'always';
   if (typeof rotation === 'object' && !(rotation.minIntervalSeconds >= 0)) {
@@ -158,4 +193,18 @@ export function resolveSimulatorOptions(options: WechatSimulatorOptions = {}): R
     requestLogLimit: options.requestLogLimit ?? 10_000,
     quiet: options.quiet ?? true,
   };
+}
+
+/** @internal Rejects an unknown kind and redirect domains that could never match a host. */
+export function validateAppKind(app: SimulatorApp): void {
+  if (app.kind !== undefined && !SIMULATOR_APP_KINDS.includes(app.kind)) {
+    throw new Error(
+      `WechatSimulator: app ${app.appid} kind must be one of ${SIMULATOR_APP_KINDS.join(', ')}`,
+    );
+  }
+  for (const domain of app.redirectDomains ?? []) {
+    if (typeof domain !== 'string' || !/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
+      throw new Error(`WechatSimulator: app ${app.appid} redirectDomains must be host names, got ${domain}`);
+    }
+  }
 }

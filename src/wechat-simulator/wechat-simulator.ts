@@ -12,6 +12,8 @@ import type {
   MintedPhoneCode,
   MintLoginCodeInput,
   MintPhoneCodeInput,
+  NextOAuthUserInput,
+  OAuthUserAnswer,
   RecordedRequest,
   RegisterAppInput,
   SessionKeyInfo,
@@ -22,6 +24,7 @@ import {
   parseFault,
   parseMintLoginCode,
   parseMintPhoneCode,
+  parseNextOAuthUser,
   parseWords,
   parseAdvance,
 } from './simulator-control.validation.js';
@@ -29,19 +32,22 @@ import { encryptForClient, type ClientEncryptedData } from './simulator-crypto.j
 import { SimulatorFaults } from './simulator-faults.js';
 import { BodyTooLargeError, readBody, send, sendJson } from './simulator-http.js';
 import { SimulatorInputError } from './simulator-input.js';
+import { SimulatorOAuth } from './simulator-oauth.js';
 import { SimulatorRandom } from './simulator-random.js';
 import { SimulatorRequestLog } from './simulator-request-log.js';
 import { SimulatorState } from './simulator-state.js';
 import { SimulatorTokens } from './simulator-tokens.js';
 import { serveWechat } from './wechat-api.router.js';
+import { isAuthorizePage, serveAuthorizePage } from './wechat-oauth.pages.js';
 import { resolveSimulatorOptions, type WechatSimulatorOptions } from './wechat-simulator.options.js';
 
 const CONTROL_PREFIX = '/__sim/';
 
 /**
  * A local stand-in for `https://api.weixin.qq.com` (jscode2session, checksession,
- * resetusersessionkey, token, stable_token, getuserphonenumber, msg_sec_check) with a test-control
- * API under `/__sim/`. Every control route has a synchronous method here for in-process use.
+ * resetusersessionkey, token, stable_token, getuserphonenumber, msg_sec_check, and the web OAuth
+ * `sns/*` calls) and for the authorize pages of `open.weixin.qq.com`, with a test-control API under
+ * `/__sim/`. Every control route has a synchronous method here for in-process use.
  *
  * @example
  * const sim = await WechatSimulator.start();
@@ -74,11 +80,13 @@ export class WechatSimulator {
     const clock = new SimulatorClock(resolved.now);
     const random = new SimulatorRandom(resolved.seed);
     const timers = new Set<NodeJS.Timeout>();
+    const state = new SimulatorState(resolved, clock, random);
     const ctx: SimulatorContext = {
       options: resolved,
       clock,
       random,
-      state: new SimulatorState(resolved, clock, random),
+      state,
+      oauth: new SimulatorOAuth(state, clock, random),
       tokens: new SimulatorTokens(clock, random),
       faults: new SimulatorFaults(random),
       log: new SimulatorRequestLog(resolved.requestLogLimit),
@@ -128,6 +136,15 @@ export class WechatSimulator {
   /** `POST /__sim/login-codes`: the simulator's `wx.login`. */
   mintLoginCode(input: MintLoginCodeInput): MintedLoginCode {
     return this.ctx.state.mintLoginCode(parseMintLoginCode(input));
+  }
+
+  /**
+   * `POST /__sim/oauth/next-user`: the user who confirms the next authorize page of `appid` (unless the
+   * page names one with `sim_user`). Creates or updates the user and its `sns/userinfo` profile.
+   */
+  setNextOAuthUser(input: NextOAuthUserInput): OAuthUserAnswer {
+    const { appid, ...user } = parseNextOAuthUser(input);
+    return this.ctx.oauth.queueNextUser(appid, user);
   }
 
   /** `POST /__sim/phone-codes`: the getPhoneNumber button's code. */
@@ -188,6 +205,7 @@ export class WechatSimulator {
   reset(): void {
     this.ctx.state.reset();
     this.ctx.tokens.reset();
+    this.ctx.oauth.reset();
     this.ctx.faults.clear();
     this.ctx.log.clear();
     this.ctx.clock.reset();
@@ -200,6 +218,10 @@ export class WechatSimulator {
       if (url.pathname.startsWith(CONTROL_PREFIX)) {
         if (this.ctx.options.controlApi) serveControl(this, req.method ?? 'GET', url, rawBody, res);
         else send(res, 404, 'text/plain', 'Not Found');
+        return;
+      }
+      if (isAuthorizePage(url.pathname) && req.method === 'GET') {
+        serveAuthorizePage(this.ctx, res, url);
         return;
       }
       await serveWechat(this.ctx, req, res, url, rawBody);
