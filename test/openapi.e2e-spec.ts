@@ -11,6 +11,7 @@ import { DEVELOPMENT_WECHAT_APP } from '../src/config/wechat.config.js';
 import { http } from './support/http.js';
 import { startTestApp } from './support/test-app.js';
 import { startTestStack, type TestStack } from './support/test-stack.js';
+import { VALID_PRODUCTION_ENV } from './support/env-problems.js';
 
 /** The API as the README's API section describes it; the document and the router must both say exactly this. */
 const EXPECTED_ROUTES = [
@@ -224,15 +225,7 @@ describe('Swagger switch', () => {
     expect(enabled({})).toBe(true);
     expect(enabled({ NODE_ENV: 'test' })).toBe(true);
     expect(enabled({ NODE_ENV: 'development', SWAGGER_ENABLED: 'false' })).toBe(false);
-    const production = {
-      NODE_ENV: 'production',
-      DATABASE_URL: 'mysql://app:pw@db:3306/weapp',
-      REDIS_URL: 'redis://cache:6379',
-      WECHAT_APPID: 'wx4f4bc4dec97d474b',
-      WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
-      SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
-      PUBLIC_BASE_URL: 'https://api.example.com',
-    };
+    const production = VALID_PRODUCTION_ENV;
     expect(enabled(production)).toBe(false);
     expect(enabled({ ...production, SWAGGER_ENABLED: 'true' })).toBe(true);
     expect(enabled({ ...production, SWAGGER_ENABLED: 'false' })).toBe(false);

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mapSessionSummary, SessionService } from '../auth/index.js';
 import { AccountService } from '../profile/account.service.js';
-import { userNotFound } from '../profile/profile.errors.js';
-import { userDatabaseCall } from '../profile/user-database-call.js';
+import { loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
 import { UsersService } from '../user/user.service.js';
 import { mapAdminUser } from './dto/admin-user.dto.js';
 import type { AdminUserDetailDto, AdminUserPageDto } from './dto/admin-user-detail.dto.js';
@@ -81,9 +80,7 @@ export class AdminUsers {
     );
   }
 
-  private async load(userId: number) {
-    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(userId));
-    if (!user) throw userNotFound();
-    return user;
+  private load(userId: number) {
+    return loadUserOr404(this.logger, this.users, userId);
   }
 }

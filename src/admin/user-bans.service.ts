@@ -2,8 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { AuditRecorder } from '../audit/audit-event.js';
 import { SessionService } from '../auth/index.js';
 import { errorMessage } from '../common/error-message.js';
-import { userDatabaseCall } from '../profile/user-database-call.js';
-import { userNotFound } from '../profile/profile.errors.js';
+import { loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
 import { UsersService } from '../user/user.service.js';
 
 /**
@@ -82,9 +81,7 @@ export class UserBans implements BeforeApplicationShutdown {
     await Promise.all(pending.map(([, sweep]) => sweep()));
   }
 
-  private async load(userId: number) {
-    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(userId));
-    if (!user) throw userNotFound();
-    return user;
+  private load(userId: number) {
+    return loadUserOr404(this.logger, this.users, userId);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SIMULATOR_APP } from '../wechat-simulator/wechat-simulator.options.js';
 import { SIMULATOR_PUBLISHED_SECRET, sessionSecretWeakness, validateEnv } from './env.validation.js';
-import { problemsOf } from '../../test/support/env-problems.js';
+import { problemsOf, VALID_PRODUCTION_ENV } from '../../test/support/env-problems.js';
 
 describe('validateEnv', () => {
   test('an empty environment is a valid development setup', () => {
@@ -46,15 +46,7 @@ describe('validateEnv', () => {
   });
 
   test('production with everything set passes, but not with a placeholder secret', () => {
-    const production = {
-      NODE_ENV: 'production',
-      DATABASE_URL: 'mysql://app:pw@db:3306/weapp',
-      REDIS_URL: 'redis://cache:6379',
-      WECHAT_APPID: 'wx4f4bc4dec97d474b',
-      WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
-      SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
-      PUBLIC_BASE_URL: 'https://api.example.com',
-    };
+    const production = VALID_PRODUCTION_ENV;
     expect(problemsOf(production)).toEqual([]);
     expect(problemsOf({ ...production, WECHAT_SECRET: 'changeme' })).toEqual([
       'WECHAT_SECRET holds a placeholder value',
@@ -74,15 +66,7 @@ describe('validateEnv', () => {
 });
 
 describe('safe configuration (issue 15, point 7)', () => {
-  const production = {
-    NODE_ENV: 'production',
-    DATABASE_URL: 'mysql://app:pw@db:3306/weapp',
-    REDIS_URL: 'redis://cache:6379',
-    WECHAT_APPID: 'wx4f4bc4dec97d474b',
-    WECHAT_SECRET: '0123456789abcdef0123456789abcdef',
-    SESSION_KEY_SECRET: 'x9QmJ2vR7tL4pW8zN3bK6hF1sD5gA0cE',
-    PUBLIC_BASE_URL: 'https://api.example.com',
-  };
+  const production = VALID_PRODUCTION_ENV;
 
   test('a partly configured host without NODE_ENV refuses to start and says which NODE_ENV to set', () => {
     const { NODE_ENV: _unset, ...configured } = production;

@@ -5,8 +5,7 @@ import { mapUserProfile } from '../user/user-profile.js';
 import { UsersService } from '../user/user.service.js';
 import { AvatarReferences } from './avatar-references.service.js';
 import type { AccountExport } from './dto/account-export.dto.js';
-import { userNotFound } from './profile.errors.js';
-import { userDatabaseCall } from './user-database-call.js';
+import { loadUserOr404, userDatabaseCall } from './user-database-call.js';
 
 /**
  * The account lifecycle the PIPL gives users and WeChat's review asks for: deleting the account and
@@ -65,8 +64,7 @@ export class AccountService {
 
   /** Everything stored about the caller, read from the database, not from the session's cached copy. */
   async export(caller: CurrentUserContext, now = new Date()): Promise<AccountExport> {
-    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
-    if (!user) throw userNotFound();
+    const user = await loadUserOr404(this.logger, this.users, caller.userId);
     const sessions = await this.sessions.list(caller.appid, caller.userId, now.getTime());
     return {
       exportedAt: now.toISOString(),

@@ -5,8 +5,7 @@ import type { User } from '../user/user.entity.js';
 import { UsersService, type UserProfilePatch } from '../user/user.service.js';
 import { storedAvatarFileOf } from './avatar.constants.js';
 import { AvatarReferences } from './avatar-references.service.js';
-import { userNotFound } from './profile.errors.js';
-import { userDatabaseCall } from './user-database-call.js';
+import { loadUserOr404, userDatabaseCall } from './user-database-call.js';
 
 /** What the profile routes may change; `avatarFile` follows from `avatarUrl`, here and nowhere else. */
 export type ProfileChange = Omit<UserProfilePatch, 'avatarFile'>;
@@ -27,10 +26,8 @@ export class ProfileWriter {
   ) {}
 
   /** The caller's row (for its openid, unionid, current fields). 404 if it is gone, 503 if the database is. */
-  async load(caller: CurrentUserContext): Promise<User> {
-    const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
-    if (!user) throw userNotFound();
-    return user;
+  load(caller: CurrentUserContext): Promise<User> {
+    return loadUserOr404(this.logger, this.users, caller.userId);
   }
 
   /**

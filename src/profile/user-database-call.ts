@@ -1,6 +1,8 @@
 import { HttpException, type Logger } from '@nestjs/common';
 import { EntityNotFoundError } from 'typeorm';
 import { errorMessage } from '../common/error-message.js';
+import type { User } from '../user/user.entity.js';
+import type { UsersService } from '../user/user.service.js';
 import { databaseUnavailable, userNotFound } from './profile.errors.js';
 
 /**
@@ -22,4 +24,11 @@ export async function userDatabaseCall<T>(
     logger.error(`user ${operation} failed: ${errorMessage(error)}`);
     throw databaseUnavailable();
   }
+}
+
+/** The user row with this id: 404 `USER_NOT_FOUND` when there is none, 503 when the database fails. */
+export async function loadUserOr404(logger: Logger, users: UsersService, userId: number): Promise<User> {
+  const user = await userDatabaseCall(logger, 'load', () => users.findById(userId));
+  if (!user) throw userNotFound();
+  return user;
 }
