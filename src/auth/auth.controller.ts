@@ -3,6 +3,7 @@ import { AuthService } from './auth.service.js';
 import { Authenticated } from './decorators/authenticated.decorator.js';
 import { CurrentUser, type CurrentUserContext } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
+import type { LoginRequest } from './dto/login-request.js';
 import type { LoginResponse } from './dto/login-response.js';
 import { AuthEvents } from './events/auth-event.listener.js';
 import { mapSessionSummary, type SessionSummary } from './dto/session-summary.js';
@@ -32,10 +33,12 @@ export class AuthController {
   @UseGuards(WechatCodeAuthGuard)
   @HttpCode(200)
   login(
-    @Req() request: { user: WechatLogin },
+    @Req() request: { user: WechatLogin; body: LoginRequest },
     @Headers('user-agent') userAgent?: string,
   ): Promise<LoginResponse> {
-    return this.auth.login(request.user, userAgent ?? null, request);
+    // The body was validated by the strategy (parseLoginRequest) before the code was exchanged.
+    const { phoneCode, merge } = request.body;
+    return this.auth.login(request.user, userAgent ?? null, request, { phoneCode, merge });
   }
 
   @Post('logout')

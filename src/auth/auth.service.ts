@@ -14,8 +14,21 @@ import { SessionStoreUnavailableError } from './errors/session-store-unavailable
 import { wechatErrorToHttp } from './errors/wechat-error.mapper.js';
 import { CodeExchangeService, type LoginReplay, type WechatLogin } from './login/code-exchange.service.js';
 import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
-import type { AuthUser, AuthUsersPort, WechatIdentity } from './ports/users.port.js';
-import { expiresAt, SessionService, type IssuedSession } from './session/session.service.js';
+import type {
+  AuthUser,
+  AuthUsersPort,
+  LoginEvidence,
+  VerifiedPhone,
+  WechatIdentity,
+} from './ports/users.port.js';
+import { AccountConflictError } from './errors/account-conflict.error.js';
+import { apiError } from '../common/error-catalogue.js';
+import {
+  expiresAt,
+  SessionService,
+  type IssuedSession,
+  type SessionOrigin,
+} from './session/session.service.js';
 
 /**
  * The login, in two steps. The code-exchange strategy calls {@link exchangeCode} (code → WeChat →
@@ -53,10 +66,17 @@ export class AuthService {
    * carrying one code gets that code's one session: requests sharing the exchange share this login,
    * and later repeats get the session back from the code ledger while it is alive (CodeExchangeService).
    */
-  login(wechatLogin: WechatLogin, userAgent: string | null, request?: unknown): Promise<LoginResponse> {
+  login(
+    wechatLogin: WechatLogin,
+    userAgent: string | null,
+    request?: unknown,
+    options: MiniProgramLoginOptions = {},
+  ): Promise<LoginResponse> {
     let pending = this.logins.get(wechatLogin);
     if (!pending) {
-      pending = wechatLogin.replay ? this.resume(wechatLogin.replay) : this.loginOnce(wechatLogin, userAgent);
+      pending = wechatLogin.replay
+        ? this.resume(wechatLogin.replay)
+        : this.loginOnce(wechatLogin, userAgent, options);
       this.logins.set(wechatLogin, pending);
     }
     // Every request answered with a session is a login to report, a shared or replayed one included.
@@ -81,16 +101,50 @@ export class AuthService {
     return true;
   }
 
-  private async loginOnce(wechatLogin: WechatLogin, userAgent: string | null): Promise<CompletedLogin> {
+  /**
+   * A login by an identity proven another way than a mini program's code: an Official Account or
+   * website OAuth code, or WeChat Cloud Hosting's headers. Links the identity by the same rules and
+   * issues the same kind of session (without a session_key: those logins have none).
+   */
+  async loginIdentity(
+    identity: WechatIdentity,
+    userAgent: string | null,
+    request?: unknown,
+    evidence: LoginEvidence = {},
+  ): Promise<LoginResponse> {
+    const user = await this.findOrCreateUser(identity, evidence);
+    if (user.banned) throw userBanned();
+    const issued = await this.sessions.issue(user.id, originOf(identity), userAgent, user.snapshot);
+    const { appid, openid } = identity;
+    this.events.emit(
+      { kind: 'login.succeeded', appid, userId: user.id, openid, sessionId: issued.record.id },
+      request,
+    );
+    return {
+      token: issued.token,
+      tokenType: 'Bearer',
+      expiresAt: new Date(issued.expiresAt).toISOString(),
+      user: user.snapshot,
+    };
+  }
+
+  private async loginOnce(
+    wechatLogin: WechatLogin,
+    userAgent: string | null,
+    { phoneCode, merge }: MiniProgramLoginOptions,
+  ): Promise<CompletedLogin> {
     const { identity } = wechatLogin;
     let issued: IssuedSession;
     let user: AuthUser;
     try {
-      user = await this.findOrCreateUser(identity);
+      const evidence: LoginEvidence = {};
+      if (phoneCode !== undefined) evidence.phone = await this.verifyPhone(identity, phoneCode);
+      if (merge) evidence.merge = true;
+      user = await this.findOrCreateUser(identity, evidence);
       if (user.banned) throw userBanned();
       issued = await this.sessions.issueWithSessionKey(
         user.id,
-        identity.appid,
+        originOf(identity),
         userAgent,
         user.snapshot,
         wechatLogin.sealedSessionKey,
@@ -139,14 +193,51 @@ export class AuthService {
     return wechatErrorToHttp(error);
   }
 
-  private async findOrCreateUser(identity: WechatIdentity): Promise<AuthUser> {
+  /** The phone-number button's code, exchanged for the number WeChat verified for this openid. */
+  private async verifyPhone({ appid, openid }: WechatIdentity, phoneCode: string): Promise<VerifiedPhone> {
+    if (!this.wechat.getPhoneNumber) {
+      throw apiError('VALIDATION_FAILED', 'phoneCode is not supported by this service');
+    }
     try {
-      return await this.users.findOrCreate(identity);
+      return await this.wechat.getPhoneNumber(appid, phoneCode, openid);
     } catch (error) {
+      if (!(error instanceof WechatApiError)) throw error;
+      if (
+        error.kind === 'CODE_INVALID' ||
+        error.kind === 'CODE_USED' ||
+        error.errcode === PHONE_CODE_FOR_OTHER_APP
+      ) {
+        throw apiError('PHONE_CODE_INVALID');
+      }
+      throw this.exchangeFailure(error);
+    }
+  }
+
+  private async findOrCreateUser(identity: WechatIdentity, evidence?: LoginEvidence): Promise<AuthUser> {
+    try {
+      return await this.users.findOrCreate(identity, evidence);
+    } catch (error) {
+      if (error instanceof AccountConflictError) throw error;
       this.logger.error(`user upsert failed: ${errorMessage(error)}`);
       throw databaseUnavailable();
     }
   }
+}
+
+/** What a mini-program login asks for besides its code (`POST /auth/login` body). @internal */
+export interface MiniProgramLoginOptions {
+  phoneCode?: string;
+  merge?: boolean;
+}
+
+/**
+ * 40013 on getuserphonenumber: the phone code was minted by another mini program than this
+ * access_token's (docs/wechat-api-notes.md §6), the client's mistake rather than ours.
+ */
+const PHONE_CODE_FOR_OTHER_APP = 40013;
+
+function originOf({ appid, openid, kind }: WechatIdentity): SessionOrigin {
+  return { appid, openid, kind: kind ?? 'mini_program' };
 }
 
 /** A login's answer, with what its event reports (not in the answer: the public session id). */

@@ -4,7 +4,16 @@ export { AuthModule } from './auth.module.js';
 export type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.interface.js';
 export { AuthModuleOptionsError } from './auth-options.validation.js';
 export { AUTHENTICATED_ROUTE_KEY, IS_PUBLIC_KEY, WECHAT_CODE_STRATEGY } from './auth.constants.js';
-export type { AuthUser, AuthUsersPort, WechatIdentity } from './ports/users.port.js';
+export {
+  IDENTITY_KINDS,
+  type AuthUser,
+  type AuthUsersPort,
+  type IdentityKind,
+  type LoginEvidence,
+  type VerifiedPhone,
+  type WechatIdentity,
+} from './ports/users.port.js';
+export { AccountConflictError, type ConflictingAccount } from './errors/account-conflict.error.js';
 export type { AuthEvent, AuthEventKind, AuthEventListener } from './events/auth-event.listener.js';
 export type { WechatCodeExchanger, WechatCodeSession } from './ports/code-exchanger.port.js';
 export { Public } from './decorators/public.decorator.js';
@@ -19,7 +28,12 @@ export { Authenticated, BEARER_SCHEME } from './decorators/authenticated.decorat
 export { markTokenLookupFailed, SessionTokenGuard, tokenLookupFailed } from './guards/session-token.guard.js';
 export { SessionLookupHook } from './guards/session-lookup.hook.js';
 export { RedisBatcher } from '../redis/redis-batcher.js';
-export { SessionService, type AuthenticatedSession, type IssuedSession } from './session/session.service.js';
+export {
+  SessionService,
+  type AuthenticatedSession,
+  type IssuedSession,
+  type SessionOrigin,
+} from './session/session.service.js';
 export {
   SessionStore,
   type SessionRecord,

@@ -10,6 +10,8 @@ export interface ErrorResponseBody {
   requestId?: string;
   /** `/health/ready`'s 503 only: the dependencies that did not answer (`database`, `redis`). */
   failing?: string[];
+  /** `ACCOUNT_CONFLICT` only: the existing accounts the login points at (AccountConflictError). */
+  conflict?: { accounts: unknown[] };
 }
 
 /**

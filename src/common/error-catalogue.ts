@@ -134,6 +134,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'The path exists but not with this method; `Allow` lists the methods it takes',
     clientAction: 'Use a method from `Allow`',
   },
+  ACCOUNT_CONFLICT: {
+    status: 409,
+    meaning:
+      "The login's WeChat identity, unionid or verified phone belongs to two different existing accounts; nothing was merged (`conflict.accounts` lists them)",
+    clientAction: 'Explain it to the user; log in again with `merge: true` if they confirm, or ask support',
+  },
   AVATAR_TOO_LARGE: {
     status: 413,
     meaning: 'The avatar is over 2 MB',

@@ -85,10 +85,11 @@ export class ErrorResponseFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'code' in response) {
-        const { code, message, failing } = response as ErrorResponseBody;
-        return Array.isArray(failing)
-          ? { statusCode, code, message, failing }
-          : { statusCode, code, message };
+        const { code, message, failing, conflict } = response as ErrorResponseBody;
+        if (Array.isArray(failing)) return { statusCode, code, message, failing };
+        return conflict === undefined
+          ? { statusCode, code, message }
+          : { statusCode, code, message, conflict };
       }
       const message =
         typeof response === 'string'

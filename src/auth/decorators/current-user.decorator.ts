@@ -7,6 +7,8 @@ export interface CurrentUserContext {
   userId: number;
   appid: string;
   sessionId: string;
+  /** The openid the session logged in with, in `appid` (absent in sessions from before identities). */
+  openid?: string;
 }
 
 /** The authenticated request's session, or undefined on a public route (for guards and interceptors). @publicApi */
@@ -16,7 +18,9 @@ export function sessionOf(request: unknown): AuthenticatedSession | undefined {
 
 /** `{ userId, appid, sessionId }` of an authenticated session. @publicApi */
 export function callerOf({ record }: AuthenticatedSession): CurrentUserContext {
-  return { userId: record.userId, appid: record.appid, sessionId: record.id };
+  const caller: CurrentUserContext = { userId: record.userId, appid: record.appid, sessionId: record.id };
+  if (record.openid !== undefined) caller.openid = record.openid;
+  return caller;
 }
 
 /**

@@ -7,4 +7,14 @@ export interface LoginRequest {
   code: string;
   /** Which configured mini program; defaults to the first. */
   appid?: string;
+  /**
+   * The phone-number button's code (`bindgetphonenumber` → `e.detail.code`): the login then also
+   * verifies the phone number, binds it, and joins the person who already owns it.
+   */
+  phoneCode?: string;
+  /**
+   * When the identity, unionid or phone point at two different existing accounts: merge them
+   * (true) instead of answering 409 `ACCOUNT_CONFLICT`. Ask the user first.
+   */
+  merge?: boolean;
 }

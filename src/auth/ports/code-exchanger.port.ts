@@ -1,3 +1,5 @@
+import type { VerifiedPhone } from './users.port.js';
+
 /** What WeChat's jscode2session answers for a login code. @publicApi */
 export interface WechatCodeSession {
   openid: string;
@@ -22,4 +24,10 @@ export interface WechatCodeExchanger {
    * `WechatApiError` (`weapp-auth/wechat`), whose `kind` decides the HTTP answer.
    */
   code2Session(appid: string, code: string): Promise<WechatCodeSession>;
+  /**
+   * The phone number behind a phone-number button code (`getuserphonenumber`), bound to `openid`.
+   * Needed only for the phone-number login (`phoneCode` in `POST /auth/login`); without it that
+   * login answers 400.
+   */
+  getPhoneNumber?(appid: string, phoneCode: string, openid: string): Promise<VerifiedPhone>;
 }

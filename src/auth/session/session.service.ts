@@ -7,6 +7,7 @@ import { SessionKeyCipher, sessionKeyOwner } from './session-key.cipher.js';
 import { generateSessionId, generateSessionToken, hashSessionToken } from './session-token.js';
 import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot } from './session.store.js';
 import { errorMessage } from '../../common/error-message.js';
+import type { IdentityKind } from '../ports/users.port.js';
 
 /**
  * How long a record outlives its expiry, so a late request hears "expired" (log in again, nothing
@@ -24,6 +25,13 @@ export interface IssuedSession {
 }
 
 /** An authenticated request's session. @publicApi */
+/** The identity a session is issued for: its app, and the openid and kind it logged in with. @publicApi */
+export interface SessionOrigin {
+  appid: string;
+  openid?: string;
+  kind?: IdentityKind;
+}
+
 export interface AuthenticatedSession {
   tokenHash: string;
   record: SessionRecord;
@@ -54,14 +62,15 @@ export class SessionService {
     this.cipher = new SessionKeyCipher(options.sessionKeySecret);
   }
 
+  /** `origin`: the appid, or the identity the login was made with (kept in the record). */
   async issue(
     userId: number,
-    appid: string,
+    origin: string | SessionOrigin,
     userAgent: string | null,
     snapshot: UserSnapshot | null = null,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const { token, tokenHash, record } = this.newSession(userId, appid, userAgent, snapshot, now);
+    const { token, tokenHash, record } = this.newSession(userId, origin, userAgent, snapshot, now);
     await this.guard(() => this.store.create({ tokenHash, record }, retainUntil(record), this.maxPerUser));
     return { token, tokenHash, record, expiresAt: expiresAt(record) };
   }
@@ -72,13 +81,13 @@ export class SessionService {
    */
   async issueWithSessionKey(
     userId: number,
-    appid: string,
+    origin: string | SessionOrigin,
     userAgent: string | null,
     snapshot: UserSnapshot | null,
     sealedSessionKey: string,
     now = Date.now(),
   ): Promise<IssuedSession> {
-    const { token, tokenHash, record } = this.newSession(userId, appid, userAgent, snapshot, now);
+    const { token, tokenHash, record } = this.newSession(userId, origin, userAgent, snapshot, now);
     await this.guard(() =>
       this.store.createWithSessionKey(
         { tokenHash, record },
@@ -95,12 +104,13 @@ export class SessionService {
 
   private newSession(
     userId: number,
-    appid: string,
+    origin: string | SessionOrigin,
     userAgent: string | null,
     snapshot: UserSnapshot | null,
     now: number,
   ): { token: string; tokenHash: string; record: SessionRecord } {
     const token = generateSessionToken();
+    const { appid, openid, kind } = typeof origin === 'string' ? { appid: origin } : origin;
     return {
       token,
       tokenHash: hashSessionToken(token),
@@ -108,6 +118,7 @@ export class SessionService {
         id: generateSessionId(),
         userId,
         appid,
+        ...(openid === undefined ? {} : { openid, kind: kind ?? 'mini_program' }),
         createdAt: now,
         lastSeenAt: now,
         idleExpiresAt: now + this.idleMs,

@@ -1,3 +1,5 @@
+import type { IdentityKind } from '../ports/users.port.js';
+
 /**
  * One login on one device. Stored under the SHA-256 of its token; the record never holds the token.
  * Times are epoch milliseconds.
@@ -7,7 +9,14 @@ export interface SessionRecord {
   /** Public, random identifier used to list and revoke sessions; unrelated to the token. */
   id: string;
   userId: number;
+  /** The app the login was made in (a mini program, Official Account or website). */
   appid: string;
+  /**
+   * The openid the login was made with, in `appid`, and its kind (default `mini_program`): which of
+   * the user's identities this session is. Absent in sessions issued before identities existed.
+   */
+  openid?: string;
+  kind?: IdentityKind;
   createdAt: number;
   lastSeenAt: number;
   /** Sliding: pushed forward by a touch, at most once per touch interval. */
