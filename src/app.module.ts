@@ -7,6 +7,7 @@ import { auditConfig } from './config/audit.config.js';
 import { authConfig, type AuthConfig } from './config/auth.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { metricsConfig } from './config/metrics.config.js';
+import { oauthConfig, type OAuthConfig } from './config/oauth.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { profileConfig } from './config/profile.config.js';
 import { rateLimitConfig } from './config/rate-limit.config.js';
@@ -54,6 +55,7 @@ export class AppModule {
             authConfig,
             databaseConfig,
             metricsConfig,
+            oauthConfig,
             profileConfig,
             rateLimitConfig,
             redisConfig,
@@ -74,14 +76,22 @@ export class AppModule {
         MetricsModule.forRoot(metricsConfig()),
         WechatModule.forRootAsync({
           isGlobal: true,
-          inject: [wechatConfig.KEY, redisConfig.KEY, REDIS_CLIENT, { token: AppMetrics, optional: true }],
+          inject: [
+            wechatConfig.KEY,
+            oauthConfig.KEY,
+            redisConfig.KEY,
+            REDIS_CLIENT,
+            { token: AppMetrics, optional: true },
+          ],
           useFactory: (
             wechat: WechatConfig,
+            oauth: OAuthConfig,
             redis: RedisConfig,
             client: RedisConnection | null,
             metrics: AppMetrics | null | undefined,
           ) => ({
-            apps: wechat.apps,
+            // The web login's Official Account and website apps are the same client's (their `kind`).
+            apps: [...wechat.apps, ...oauth.apps],
             baseUrl: wechat.baseUrl,
             timeoutMs: wechat.timeoutMs,
             redis: client ?? undefined,
@@ -94,7 +104,19 @@ export class AppModule {
         AuthModule.forRootAsync({
           // Global so feature modules (ProfileModule) can inject SessionService.
           isGlobal: true,
-          inject: [authConfig.KEY, redisConfig.KEY, REDIS_CLIENT, WechatClient, UsersService, AuditRecorder],
+          // Decided when the app is built: off, the route does not exist (WECHAT_CLOUD_HOSTING).
+          cloudHosting: wechatConfig().cloudHosting,
+          // Likewise the web login (/auth/oauth/*): only with an Official Account or website app.
+          oauthRoutes: oauthConfig().enabled,
+          inject: [
+            authConfig.KEY,
+            redisConfig.KEY,
+            REDIS_CLIENT,
+            WechatClient,
+            UsersService,
+            AuditRecorder,
+            oauthConfig.KEY,
+          ],
           useFactory: (
             auth: AuthConfig,
             redis: RedisConfig,
@@ -102,6 +124,7 @@ export class AppModule {
             wechatClient: WechatClient,
             users: UsersService,
             audit: AuditRecorder,
+            oauth: OAuthConfig,
           ) => ({
             redis: client ?? undefined,
             inMemoryStore: client === null,
@@ -114,6 +137,13 @@ export class AppModule {
             wechatClient,
             users,
             events: new AuditAuthListener(audit),
+            oauth: oauth.enabled
+              ? {
+                  redirectAllowlist: oauth.redirectAllowlist,
+                  authorizeBaseUrl: oauth.authorizeBaseUrl,
+                  publicBaseUrl: oauth.publicBaseUrl,
+                }
+              : undefined,
           }),
         }),
         // After AuthModule: its global guard runs first, so the per-session budget can key by session.

@@ -1,4 +1,5 @@
 import { validateEnv } from './config/env.validation.js';
+import { DEVELOPMENT_OAUTH_APPS } from './config/oauth.config.js';
 import { DEVELOPMENT_WECHAT_APP } from './config/wechat.config.js';
 import { isAddressInUse, PortInUseError } from './lifecycle/port-in-use.error.js';
 
@@ -25,8 +26,14 @@ export async function startDevelopmentSimulator(): Promise<DevelopmentSimulator 
   const env = validateEnv(process.env);
   if (env.WECHAT_APPID || env.NODE_ENV === 'production') return null;
   const { WechatSimulator } = await import('./wechat-simulator/wechat-simulator.js');
+  // The web login's apps too (oauth.config.ts), sending the browser back to this machine only.
+  const webApps = DEVELOPMENT_OAUTH_APPS.map((app) => ({
+    ...app,
+    openPlatformId: 'development-open-platform',
+    redirectDomains: ['127.0.0.1', 'localhost'],
+  }));
   const start = (port: number) =>
-    WechatSimulator.start({ port, quiet: true, apps: [{ ...DEVELOPMENT_WECHAT_APP }] });
+    WechatSimulator.start({ port, quiet: true, apps: [{ ...DEVELOPMENT_WECHAT_APP }, ...webApps] });
   const configured = env.WECHAT_SIMULATOR_PORT;
   let simulator;
   try {

@@ -226,6 +226,15 @@ describe('DELETE /users/me and GET /users/me/export (MariaDB + Redis + simulator
         }),
         phone: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86' },
         wechat: { appid: stack.appid, openid: user.openid, unionid },
+        identities: [
+          {
+            kind: 'mini_program',
+            appid: stack.appid,
+            openid: user.openid,
+            firstSeenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+            lastSeenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          },
+        ],
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         lastLoginAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

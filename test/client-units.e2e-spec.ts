@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuthClient } from '../client/src/auth-client.js';
-import { AuthClientError } from '../client/src/errors.js';
+import { AccountConflictError, AuthClientError } from '../client/src/errors.js';
 import { LoginQueue } from '../client/src/login-queue.js';
 import type { PrivacyConsentRequest, PrivacyDecision, WxApi } from '../client/src/types.js';
 import { parseRetryAfter } from '../client/src/wx-transport.js';
@@ -121,6 +121,35 @@ describe('LoginQueue', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await expect(queue.run()).resolves.toBe('ok');
     expect(attempt).toBe(2);
+  });
+
+  test('runAfter runs its own task once the run in flight settled; run() calls meanwhile join it', async () => {
+    const order: string[] = [];
+    const queue = new LoginQueue(async () => {
+      order.push('default');
+      await sleep(10);
+      return 'default';
+    });
+
+    const first = queue.run();
+    const special = queue.runAfter(async () => {
+      order.push('special');
+      await sleep(10);
+      return 'special';
+    });
+    const joined = queue.run();
+
+    await expect(Promise.all([first, special, joined])).resolves.toEqual(['default', 'special', 'special']);
+    expect(order).toEqual(['default', 'special']);
+    expect(queue.busy).toBe(false);
+  });
+
+  test('runAfter starts even when the run before it failed', async () => {
+    const queue = new LoginQueue<string>(() => Promise.reject(new Error('plain failed')));
+    const first = queue.run();
+    const next = queue.runAfter(async () => 'next');
+    await expect(first).rejects.toThrow('plain failed');
+    await expect(next).resolves.toBe('next');
   });
 
   test('a task that throws synchronously becomes a rejection', async () => {
@@ -338,6 +367,163 @@ describe('AuthClient profile and account calls (scripted wx)', () => {
       client.getPhoneNumber({ detail: { errMsg: 'getPhoneNumber:fail user deny' } }),
     ).rejects.toMatchObject({ code: 'PHONE_NUMBER_DENIED' });
     expect(wx.requests).toHaveLength(0);
+  });
+});
+
+describe('phone-number login and merge (scripted wx)', () => {
+  const phoneEvent = (code: string) => ({ detail: { code, errMsg: 'getPhoneNumber:ok' } });
+  const conflict = {
+    status: 409,
+    data: {
+      statusCode: 409,
+      code: 'ACCOUNT_CONFLICT',
+      message: 'This login belongs to two of your accounts',
+      conflict: {
+        accounts: [
+          {
+            matchedBy: ['identity'],
+            apps: [{ appid: 'wxb', kind: 'mini_program' }],
+            createdAt: '2026-01-01',
+          },
+          { matchedBy: ['phone'], apps: [{ appid: 'wxa', kind: 'mini_program' }], createdAt: '2025-01-01' },
+        ],
+        mergeable: true,
+      },
+    },
+  };
+
+  test('loginWithPhoneNumber: wx.login, then POST /auth/login with code and phoneCode; the session is stored', async () => {
+    const wx = new ScriptedWx(() => login('t'));
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', appid: 'wxabc', wx });
+
+    await expect(client.loginWithPhoneNumber(phoneEvent('p1'))).resolves.toMatchObject({ token: 't' });
+
+    expect(wx.logins).toBe(1);
+    expect(wx.requests).toEqual([
+      {
+        method: 'POST',
+        path: '/auth/login',
+        token: undefined,
+        data: { code: 'code-1', appid: 'wxabc', phoneCode: 'p1' },
+      },
+    ]);
+    expect(client.getSession()).toMatchObject({ token: 't' });
+  });
+
+  test('a declined button is PHONE_NUMBER_DENIED (privacy: PRIVACY_NOT_AUTHORIZED) and sends nothing', async () => {
+    const wx = new ScriptedWx(() => login('t'));
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await expect(
+      client.loginWithPhoneNumber({ detail: { errMsg: 'getPhoneNumber:fail user deny' } }),
+    ).rejects.toMatchObject({ code: 'PHONE_NUMBER_DENIED' });
+    await expect(
+      client.loginWithPhoneNumber({
+        detail: { errMsg: 'getPhoneNumber:fail privacy permission is not authorized', errno: 104 },
+      } as never),
+    ).rejects.toMatchObject({ code: 'PRIVACY_NOT_AUTHORIZED' });
+    expect(wx.logins).toBe(0);
+    expect(wx.requests).toHaveLength(0);
+  });
+
+  test('409 ACCOUNT_CONFLICT is an AccountConflictError with the accounts, not retried; merge: true joins them', async () => {
+    const wx = new ScriptedWx((request) =>
+      (request.data as { merge?: boolean }).merge ? login('merged') : conflict,
+    );
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    const error = await client.loginWithPhoneNumber('p1').then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(AccountConflictError);
+    expect(error).toBeInstanceOf(AuthClientError);
+    expect(error).toMatchObject({
+      code: 'ACCOUNT_CONFLICT',
+      status: 409,
+      mergeable: true,
+      needsPhoneCode: true,
+    });
+    expect((error as AccountConflictError).accounts.map((a) => a.matchedBy)).toEqual([
+      ['identity'],
+      ['phone'],
+    ]);
+    expect(wx.requests).toHaveLength(1);
+    expect(client.getSession()).toBeNull();
+
+    // The user confirmed and tapped the button again (a phone code works once).
+    await expect(client.loginWithPhoneNumber('p2', { merge: true })).resolves.toMatchObject({
+      token: 'merged',
+    });
+    expect(wx.requests[1]!.data).toEqual({ code: 'code-2', phoneCode: 'p2', merge: true });
+    expect(client.getSession()).toMatchObject({ token: 'merged' });
+  });
+
+  test('the plain login surfaces the conflict too, and login({ merge: true }) sends merge', async () => {
+    const wx = new ScriptedWx((request) =>
+      (request.data as { merge?: boolean }).merge ? login('merged') : conflict,
+    );
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    await expect(client.login()).rejects.toMatchObject({ code: 'ACCOUNT_CONFLICT', needsPhoneCode: false });
+    await expect(client.login({ merge: true })).resolves.toMatchObject({ token: 'merged' });
+    expect(wx.requests.map((r) => r.data)).toEqual([{ code: 'code-1' }, { code: 'code-2', merge: true }]);
+  });
+
+  test('a spent login code is retried with a fresh one and the same phone code; a 503 is not (the phone code may be spent)', async () => {
+    let answers: ScriptedAnswer[] = [
+      { status: 401, data: { statusCode: 401, code: 'LOGIN_CODE_USED', message: 'used' } },
+      login('t'),
+    ];
+    const wx = new ScriptedWx(() => answers.shift()!);
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+    await expect(client.loginWithPhoneNumber('p1')).resolves.toMatchObject({ token: 't' });
+    expect(wx.requests.map((r) => r.data)).toEqual([
+      { code: 'code-1', phoneCode: 'p1' },
+      { code: 'code-2', phoneCode: 'p1' },
+    ]);
+
+    answers = [
+      {
+        status: 503,
+        header: { 'Retry-After': '1' },
+        data: { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'later' },
+      },
+      login('never'),
+    ];
+    await expect(client.loginWithPhoneNumber('p2')).rejects.toMatchObject({
+      code: 'DATABASE_UNAVAILABLE',
+      retryAfter: 1,
+    });
+    expect(wx.requests).toHaveLength(3);
+  });
+
+  test('requests meeting a phone login in flight join it: one POST /auth/login, then the calls with its token', async () => {
+    const wx = new ScriptedWx((request) =>
+      request.path === '/auth/login' ? { ...login('t'), delay: 20 } : { status: 200, data: { ok: true } },
+    );
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    const phoneLogin = client.loginWithPhoneNumber('p1');
+    await sleep(1);
+    const calls = [client.request({ path: '/a' }), client.request({ path: '/b' }), client.login()];
+    await Promise.all([phoneLogin, ...calls]);
+
+    expect(wx.requests.filter((r) => r.path === '/auth/login')).toHaveLength(1);
+    expect(wx.requests.filter((r) => r.path !== '/auth/login').map((r) => r.token)).toEqual(['t', 't']);
+  });
+
+  test('a phone login asked for while a plain login is in flight runs after it, with its own phone code', async () => {
+    // Tokens t1, t2, … in the order the logins reach the server.
+    const wx: ScriptedWx = new ScriptedWx(() => ({ ...login(`t${wx.requests.length}`), delay: 10 }));
+    const client = createAuthClient({ baseUrl: 'https://api.example.com', wx });
+
+    const plain = client.login();
+    const phone = client.loginWithPhoneNumber('p1');
+    await expect(plain).resolves.toMatchObject({ token: 't1' });
+    await expect(phone).resolves.toMatchObject({ token: 't2' });
+    expect(wx.requests.map((r) => r.data)).toEqual([{ code: 'code-1' }, { code: 'code-2', phoneCode: 'p1' }]);
+    expect(client.getSession()).toMatchObject({ token: 't2' });
   });
 });
 

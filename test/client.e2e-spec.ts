@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuthClient, type AuthClient } from '../client/src/auth-client.js';
-import { AuthClientError } from '../client/src/errors.js';
+import { AccountConflictError, AuthClientError } from '../client/src/errors.js';
 import type {
   AuthClientOptions,
   LoginResult,
@@ -13,6 +13,7 @@ import type {
   UserProfile,
 } from '../client/src/types.js';
 import { ANONYMOUS_USER_INFO, NodeWx, type NodeWxOptions, type WxHttpExchange } from '../scripts/node-wx.js';
+import { DEFAULT_SIMULATOR_APP } from '../src/wechat-simulator/index.js';
 import { newOpenid, startTestStack, type TestStack } from './support/test-stack.js';
 
 /** One phone running the mini program: its `wx`, the client on top, and every HTTP call it made. */
@@ -484,5 +485,101 @@ describe('mini-program client with sessions that really expire (2 s idle)', () =
     for (const e of rejected)
       expect(e.responseBody).toMatchObject({ code: expect.stringMatching(/^SESSION_/) });
     expect(client.getSession()?.token).not.toBe(first.token);
+  });
+});
+
+describe('mini-program client: phone-number login across two mini programs (issue 19)', () => {
+  // Two mini programs of one company, no Open Platform account: only the verified phone number links them.
+  const APP_A = DEFAULT_SIMULATOR_APP;
+  const APP_B = { appid: 'wx00000000000000b2', secret: 'b2'.repeat(16) };
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack(
+      'client-phone-login',
+      { WECHAT_APPID: `${APP_A.appid},${APP_B.appid}`, WECHAT_SECRET: `${APP_A.secret},${APP_B.secret}` },
+      { apps: [APP_A, APP_B] },
+    );
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  /** A phone in one of the two apps, with a fresh WeChat user unless `openid` says who. */
+  function phoneIn(appid: string, openid = newOpenid()) {
+    const exchanges: WxHttpExchange[] = [];
+    const wx = new NodeWx({
+      simulatorUrl: stack.simulator.url,
+      appid,
+      openid,
+      onExchange: (exchange) => exchanges.push(exchange),
+    });
+    return { wx, client: createAuthClient({ baseUrl: stack.url, appid, wx }), exchanges };
+  }
+
+  /** Someone who logged in to app A and bound `phoneNumber` there: their user id. */
+  async function phoneOwnerInA(phoneNumber: string): Promise<number> {
+    const { wx, client } = phoneIn(APP_A.appid);
+    await client.login();
+    const user = await client.getPhoneNumber(await wx.phoneNumberEvent(phoneNumber));
+    expect(user.phoneNumber).toBe(phoneNumber);
+    return user.id;
+  }
+
+  test('loginWithPhoneNumber: one wx.login and one POST /auth/login with the phone code; the session is stored and works', async () => {
+    const { wx, client, exchanges } = phoneIn(APP_B.appid);
+
+    const result = await client.loginWithPhoneNumber(await wx.phoneNumberEvent('13700000001'));
+
+    expect(routes(exchanges)).toEqual(['POST /auth/login 200']);
+    const body = exchanges[0]!.requestBody;
+    const sent: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+    expect(sent).toEqual({
+      code: expect.any(String),
+      appid: APP_B.appid,
+      phoneCode: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(client.getSession()).toMatchObject({ token: result.token });
+    const profile = await client.getProfile();
+    expect(profile).toMatchObject({ id: result.user.id, phoneNumber: '13700000001' });
+  });
+
+  test("a phone login in app B joins the person who verified that number in app A (the lead's person model)", async () => {
+    const owner = await phoneOwnerInA('13700000002');
+    const { wx, client } = phoneIn(APP_B.appid);
+
+    const result = await client.loginWithPhoneNumber(await wx.phoneNumberEvent('13700000002'));
+
+    expect(result.user.id).toBe(owner);
+  });
+
+  test("two accounts behind one phone login: AccountConflictError to show; merge: true with a new tap joins them (the lead's person model)", async () => {
+    const owner = await phoneOwnerInA('13700000003');
+    const openid = newOpenid();
+    const { wx, client } = phoneIn(APP_B.appid, openid);
+    const own = await client.login(); // the app B account this WeChat user already has
+
+    const error = await caught(client.loginWithPhoneNumber(await wx.phoneNumberEvent('13700000003')));
+
+    expect(error).toBeInstanceOf(AccountConflictError);
+    const conflict = error as AccountConflictError;
+    expect(conflict).toMatchObject({
+      code: 'ACCOUNT_CONFLICT',
+      status: 409,
+      mergeable: true,
+      needsPhoneCode: true,
+    });
+    expect(conflict.accounts).toHaveLength(2);
+    expect(client.getSession()).toMatchObject({ token: own.token }); // nothing changed here
+
+    const merged = await client.loginWithPhoneNumber(await wx.phoneNumberEvent('13700000003'), {
+      merge: true,
+    });
+    expect([owner, own.user.id]).toContain(merged.user.id);
+    expect(client.getSession()).toMatchObject({ token: merged.token });
+    // From now on both WeChat identities are that one person.
+    const again = await phoneIn(APP_B.appid, openid).client.login();
+    expect(again.user.id).toBe(merged.user.id);
   });
 });

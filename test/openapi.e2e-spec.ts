@@ -33,6 +33,7 @@ const EXPECTED_ROUTES = [
   'GET /users/me/export',
   'PATCH /users/me',
   'POST /admin/users/{id}/ban',
+  'POST /admin/users/{id}/merge',
   'POST /admin/users/{id}/unban',
   'POST /auth/login',
   'POST /auth/logout',
@@ -51,6 +52,7 @@ const ADMIN_ROUTES = [
   'GET /admin/users',
   'GET /admin/users/{id}',
   'POST /admin/users/{id}/ban',
+  'POST /admin/users/{id}/merge',
   'POST /admin/users/{id}/unban',
 ];
 const PUBLIC_ROUTES = [

@@ -1,4 +1,6 @@
 import {
+  ACCOUNT_CONFLICT_CODE,
+  AccountConflictError,
   AuthClientError,
   ClientErrorCode,
   LOGIN_CODE_REJECTED_CODES,
@@ -10,6 +12,7 @@ import type {
   AccountExport,
   AuthClientOptions,
   AuthRequestOptions,
+  LoginOptions,
   LoginResult,
   PhoneNumberEvent,
   ProfileUpdate,
@@ -117,10 +120,30 @@ export class AuthClient {
 
   /**
    * `wx.login` → `POST /auth/login` → storage. Concurrent calls share one run. A spent login code or
-   * a 503/429 with a short `Retry-After` gets a fresh code and one more try.
+   * a 503/429 with a short `Retry-After` gets a fresh code and one more try. Rejects with an
+   * {@link AccountConflictError} (409 `ACCOUNT_CONFLICT`) when the login belongs to two accounts;
+   * `login({ merge: true })`, once the user confirmed, joins them (it runs after a login in flight,
+   * never sharing it).
    */
-  login(): Promise<LoginResult> {
-    return this.loginQueue.run();
+  login(options: LoginOptions = {}): Promise<LoginResult> {
+    if (!options.merge) return this.loginQueue.run();
+    return this.loginQueue.runAfter(() => this.performLogin({ merge: true }));
+  }
+
+  /**
+   * The phone-number login, from `<button open-type="getPhoneNumber" bindgetphonenumber>`: pass the
+   * event (or its `detail.code`). `wx.login`, then `POST /auth/login` with `{ code, phoneCode }`: the
+   * server verifies the number with WeChat, binds it and logs in as the person who owns it (an account
+   * made in another of your apps with that number included). Stores the session like {@link login}.
+   * Rejects with `PHONE_NUMBER_DENIED` when the event has no code (declined), `PHONE_CODE_INVALID`
+   * from the server, or an {@link AccountConflictError}: after the user confirmed, call it again with
+   * a new tap's event and `{ merge: true }` (a phone code works once). A spent login code is retried
+   * with a fresh one; a 503/429 is not (the phone code may already be spent).
+   */
+  loginWithPhoneNumber(event: PhoneNumberEvent | string, options: LoginOptions = {}): Promise<LoginResult> {
+    const phoneCode = phoneCodeOf(event);
+    if (phoneCode instanceof AuthClientError) return Promise.reject(phoneCode);
+    return this.loginQueue.runAfter(() => this.performLogin({ phoneCode, merge: options.merge === true }));
   }
 
   /**
@@ -210,18 +233,8 @@ export class AuthClient {
    * event (or its `detail.code`). Logs in first if needed, so an early tap still works.
    */
   getPhoneNumber(event: PhoneNumberEvent | string): Promise<UserProfile> {
-    const detail = typeof event === 'string' ? { code: event } : (event?.detail ?? {});
-    const code = (detail as { code?: string }).code;
-    if (!code) {
-      const failure = detail as { errMsg?: string; errno?: number };
-      return Promise.reject(
-        privacyError(failure) ??
-          new AuthClientError({
-            code: ClientErrorCode.PHONE_NUMBER_DENIED,
-            message: failure.errMsg || 'getPhoneNumber gave no code',
-          }),
-      );
-    }
+    const code = phoneCodeOf(event);
+    if (code instanceof AuthClientError) return Promise.reject(code);
     return this.profileCall(
       this.request<UserProfile>({ path: '/users/me/phone', method: 'POST', data: { code } }),
     );
@@ -286,22 +299,32 @@ export class AuthClient {
     this.clearSession();
   }
 
-  private async performLogin(): Promise<LoginResult> {
+  private async performLogin(extra: { phoneCode?: string; merge?: boolean } = {}): Promise<LoginResult> {
+    const { phoneCode, merge } = extra;
     for (let attempt = 0; ; attempt++) {
       // A code is single-use and the server remembers each code's outcome, so every try needs a fresh one.
       const code = await wxLogin(this.wx, this.timeout);
+      const data: Record<string, unknown> = { code };
+      if (this.appid) data.appid = this.appid;
+      if (phoneCode !== undefined) data.phoneCode = phoneCode;
+      if (merge) data.merge = true;
       const res = await wxRequest(this.wx, {
         url: this.url('/auth/login'),
         method: 'POST',
-        data: this.appid ? { code, appid: this.appid } : { code },
+        data,
         header: {},
         timeout: this.timeout,
       });
       if (res.status === 200) return this.saveSession(res.data);
       const error = errorFromResponse(res);
+      if (error.code === ACCOUNT_CONFLICT_CODE) {
+        throw new AccountConflictError(error, phoneCode !== undefined);
+      }
       if (attempt >= this.maxRetries) throw error;
+      // The server exchanges the login code before it looks at the phone code: a refused login code
+      // leaves the phone code unspent, so that retry is safe for a phone login too.
       if (LOGIN_CODE_REJECTED_CODES.indexOf(error.code) >= 0) continue;
-      if (!this.retryableAfter(error)) throw error;
+      if (phoneCode !== undefined || !this.retryableAfter(error)) throw error;
       await sleep(error.retryAfter! * 1000);
     }
   }
@@ -391,6 +414,21 @@ export class AuthClient {
 /** @publicApi */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   return new AuthClient(options);
+}
+
+/** The getPhoneNumber event's code, or the error to reject with when the user gave none. */
+function phoneCodeOf(event: PhoneNumberEvent | string): string | AuthClientError {
+  const detail = typeof event === 'string' ? { code: event } : (event?.detail ?? {});
+  const code = (detail as { code?: string }).code;
+  if (code) return code;
+  const failure = detail as { errMsg?: string; errno?: number };
+  return (
+    privacyError(failure) ??
+    new AuthClientError({
+      code: ClientErrorCode.PHONE_NUMBER_DENIED,
+      message: failure.errMsg || 'getPhoneNumber gave no code',
+    })
+  );
 }
 
 function authHeader(token: string | null): Record<string, string> {

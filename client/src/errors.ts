@@ -72,3 +72,41 @@ export class AuthClientError extends Error {
     return this.code === ClientErrorCode.NETWORK_ERROR || this.retryAfter !== undefined;
   }
 }
+
+/** One of the existing accounts a conflicting login points at (`conflict.accounts` of the 409). @publicApi */
+export interface ConflictingAccount {
+  /** Why it is involved: it owns the login's WeChat identity, its unionid and/or its verified phone. */
+  matchedBy: ('identity' | 'unionid' | 'phone')[];
+  /** The apps the account is known in (kind `mini_program`, `official_account`, …), to say which account it is. */
+  apps: { appid: string; kind: string }[];
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/**
+ * 409 `ACCOUNT_CONFLICT`: the login's WeChat identity, unionid or phone number belongs to two existing
+ * accounts, and nothing was merged. Show {@link accounts} to the user; if they confirm they are theirs
+ * and {@link mergeable} is true, log in again with `merge: true` (`login({ merge: true })`, or
+ * `loginWithPhoneNumber(newEvent, { merge: true })` after a phone login: WeChat's phone code is single
+ * use, so the user taps the button again). Not mergeable: only support can join them.
+ * @publicApi
+ */
+export class AccountConflictError extends AuthClientError {
+  readonly accounts: ConflictingAccount[];
+  /** False when no login can join them (e.g. two WeChat accounts in one app): send the user to support. */
+  readonly mergeable: boolean;
+  /** The conflicting login was a phone-number login: the merge needs a new phone code. */
+  readonly needsPhoneCode: boolean;
+
+  constructor(init: AuthClientErrorInit, needsPhoneCode: boolean) {
+    super(init);
+    const conflict = (init.body as { conflict?: { accounts?: unknown; mergeable?: unknown } } | undefined)
+      ?.conflict;
+    this.accounts = Array.isArray(conflict?.accounts) ? (conflict!.accounts as ConflictingAccount[]) : [];
+    this.mergeable = conflict?.mergeable !== false;
+    this.needsPhoneCode = needsPhoneCode;
+  }
+}
+
+/** The server's code for {@link AccountConflictError}. @publicApi */
+export const ACCOUNT_CONFLICT_CODE = 'ACCOUNT_CONFLICT';

@@ -3,8 +3,14 @@
  * `request()` for every call. See README.md.
  */
 export { AuthClient, createAuthClient, DEFAULT_STORAGE_KEY } from './auth-client.js';
-export { AuthClientError, ClientErrorCode, SESSION_REJECTED_CODES } from './errors.js';
-export type { AuthClientErrorInit } from './errors.js';
+export {
+  ACCOUNT_CONFLICT_CODE,
+  AccountConflictError,
+  AuthClientError,
+  ClientErrorCode,
+  SESSION_REJECTED_CODES,
+} from './errors.js';
+export type { AuthClientErrorInit, ConflictingAccount } from './errors.js';
 export { LoginQueue } from './login-queue.js';
 export { PrivacyConsent } from './privacy.js';
 export type {
@@ -12,6 +18,7 @@ export type {
   AuthClientOptions,
   AuthRequestOptions,
   HttpMethod,
+  LoginOptions,
   LoginResult,
   PhoneNumberEvent,
   PrivacyConsentHandler,

@@ -20,24 +20,41 @@ export class LoginQueue<T> {
 
   run(): Promise<T> {
     if (this.pending) return this.pending;
-    let started: Promise<T>;
-    try {
-      started = this.task();
-    } catch (error) {
-      started = Promise.reject(error);
-    }
-    // `then` callbacks run asynchronously, so `pending` is set before either of them clears it.
-    const pending = started.then(
+    return this.track(start(this.task));
+  }
+
+  /**
+   * Runs `task` instead of the default one, after the run in flight (if any) settles, whichever way;
+   * `run()` calls meanwhile join it. For a run that must not be shared with callers who asked for
+   * something else (a login with a phone code).
+   */
+  runAfter(task: () => Promise<T>): Promise<T> {
+    const previous = this.pending;
+    return this.track(previous ? previous.then(task, task) : start(task));
+  }
+
+  private track(started: Promise<T>): Promise<T> {
+    // `then` callbacks run asynchronously, so `pending` is set before either of them clears it; a
+    // run queued behind this one (runAfter) has replaced it by then and stays.
+    const pending: Promise<T> = started.then(
       (value) => {
-        this.pending = null;
+        if (this.pending === pending) this.pending = null;
         return value;
       },
       (error: unknown) => {
-        this.pending = null;
+        if (this.pending === pending) this.pending = null;
         throw error;
       },
     );
     this.pending = pending;
     return pending;
+  }
+}
+
+function start<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

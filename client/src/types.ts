@@ -91,6 +91,15 @@ export interface AuthClientOptions {
   maxRetryAfter?: number;
 }
 
+/** Options of {@link AuthClient.login} and {@link AuthClient.loginWithPhoneNumber}. @publicApi */
+export interface LoginOptions {
+  /**
+   * Join the accounts the login points at instead of failing with `ACCOUNT_CONFLICT` (409). Only after
+   * the user confirmed that the accounts the conflict listed are theirs.
+   */
+  merge?: boolean;
+}
+
 /** The caller's profile, as the server returns it. @publicApi */
 export interface UserProfile {
   id: number;

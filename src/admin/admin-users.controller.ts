@@ -16,6 +16,7 @@ import { ApiErrorCodes } from '../profile/profile-api.decorators.js';
 import { AdminUserDetailDto, AdminUserPageDto } from './dto/admin-user-detail.dto.js';
 import { BanUserBody } from './dto/ban-user.body.js';
 import { FindUsersQuery } from './dto/find-users.query.js';
+import { MergeUsersBody } from './dto/merge-users.body.js';
 import { AdminUsers } from './admin-users.service.js';
 import { OperatorAuditInterceptor } from './operator-audit.interceptor.js';
 import { operatorOf } from './operator.guard.js';
@@ -105,6 +106,33 @@ export class AdminUsersController {
   @ApiErrorCodes('USER_NOT_FOUND', 'DATABASE_UNAVAILABLE')
   unban(@Param('id', USER_ID) id: number, @Req() request: unknown): Promise<void> {
     return this.bans.unban(id, actOf(request));
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Merge another user into this one (one person with two accounts)',
+    description:
+      "Moves the other user's identities, sessions and the profile fields this user lacks (README " +
+      '"One person across WeChat" gives the precedence), in one transaction, then deletes the other ' +
+      'user. 409 ACCOUNT_CONFLICT when they have identities in one app or two different unionids.',
+  })
+  @ApiOkResponse({ type: AdminUserDetailDto })
+  @ApiErrorCodes(
+    'VALIDATION_FAILED',
+    'USER_NOT_FOUND',
+    'ACCOUNT_CONFLICT',
+    'DATABASE_UNAVAILABLE',
+    'SESSION_STORE_UNAVAILABLE',
+  )
+  async merge(
+    @Param('id', USER_ID) id: number,
+    @ValidBody() body: MergeUsersBody,
+    @Req() request: unknown,
+  ): Promise<AdminUserDetailDto> {
+    if (body.fromUserId === id) throw apiError('VALIDATION_FAILED', 'fromUserId must be another user');
+    await this.users.merge(id, body.fromUserId, actOf(request));
+    return this.users.read(id);
   }
 
   @Delete(':id')

@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { mapSessionSummary, SessionService } from '../auth/index.js';
+import { mapSessionSummary, SessionService, type MergedUser, type SessionRecord } from '../auth/index.js';
+import { AuditRecorder } from '../audit/audit-event.js';
+import { mapIdentity } from '../profile/dto/identity.dto.js';
+import { mapUserProfile } from '../user/user-profile.js';
 import { AccountService } from '../profile/account.service.js';
 import { loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
 import { UsersService } from '../user/user.service.js';
@@ -19,6 +22,7 @@ export class AdminUsers {
     private readonly users: UsersService,
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
+    private readonly audit: AuditRecorder,
   ) {}
 
   async find(query: FindUsersQuery): Promise<AdminUserPageDto> {
@@ -36,18 +40,16 @@ export class AdminUsers {
   /** The user, the way they log in, and their live sessions. */
   async read(userId: number): Promise<AdminUserDetailDto> {
     const user = await this.load(userId);
-    const sessions = await this.sessions.list(user.appid, user.id);
+    const identities = await userDatabaseCall(this.logger, 'identities', () =>
+      this.users.identitiesOf(user.id),
+    );
+    const sessions = await this.sessionsOf(
+      user.id,
+      identities.map(({ appid }) => appid),
+    );
     return {
       ...mapAdminUser(user),
-      identities: [
-        {
-          kind: 'mini_program',
-          appid: user.appid,
-          openid: user.openid,
-          firstSeenAt: new Date(user.createdAt).toISOString(),
-          lastSeenAt: user.lastLoginAt === null ? null : new Date(user.lastLoginAt).toISOString(),
-        },
-      ],
+      identities: identities.map(mapIdentity),
       // The user's own listing, without its `current` mark (no session of theirs makes this request).
       sessions: sessions.map((record) => {
         const { current: _current, ...summary } = mapSessionSummary(record, '');
@@ -59,13 +61,54 @@ export class AdminUsers {
   /** False when the user has no such live session. */
   async revokeSession(userId: number, sessionId: string): Promise<boolean> {
     const user = await this.load(userId);
-    return this.sessions.revoke(user.appid, user.id, sessionId);
+    for (const appid of await this.appidsOf(user.id)) {
+      if (await this.sessions.revoke(appid, user.id, sessionId)) return true;
+    }
+    return false;
   }
 
-  /** How many sessions ended. */
+  /** How many sessions ended, in every app the person uses. */
   async revokeAll(userId: number): Promise<number> {
     const user = await this.load(userId);
-    return this.sessions.revokeAll(user.appid, user.id);
+    let revoked = 0;
+    for (const appid of await this.appidsOf(user.id))
+      revoked += await this.sessions.revokeAll(appid, user.id);
+    return revoked;
+  }
+
+  /**
+   * Merges person `mergedId` into `survivorId` (identities, fields by the merge precedence, sessions).
+   * 409 ACCOUNT_CONFLICT when they cannot be merged (identities in one app, two unionids).
+   */
+  async merge(survivorId: number, mergedId: number, by: OperatorAct): Promise<MergedUser[]> {
+    const survivor = await this.load(survivorId);
+    await this.load(mergedId);
+    // An AccountConflictError (409) is an HTTP error: userDatabaseCall passes it through.
+    const merged = await userDatabaseCall(this.logger, 'merge', () =>
+      this.users.merge(survivor.id, mergedId),
+    );
+    const after = await this.load(survivor.id);
+    for (const { userId, appids } of merged) {
+      for (const appid of appids)
+        await this.sessions.moveUser(appid, userId, after.id, mapUserProfile(after));
+    }
+    if (merged.length > 0) {
+      const mergedUserIds = merged.map(({ userId }) => userId).join(',');
+      this.audit.record(
+        { kind: 'accounts.merged', userId: after.id, operator: by.operator, detail: { mergedUserIds } },
+        by.request,
+      );
+    }
+    return merged;
+  }
+
+  private async sessionsOf(userId: number, appids: string[]): Promise<SessionRecord[]> {
+    const lists = await Promise.all([...new Set(appids)].map((appid) => this.sessions.list(appid, userId)));
+    return lists.flat();
+  }
+
+  private appidsOf(userId: number): Promise<string[]> {
+    return userDatabaseCall(this.logger, 'identities', () => this.users.appidsOf(userId));
   }
 
   /** The same deletion the user can ask for (`DELETE /users/me`): avatar, row, session_key, sessions. */

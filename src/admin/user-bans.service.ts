@@ -40,10 +40,18 @@ export class UserBans implements BeforeApplicationShutdown {
   async ban(userId: number, reason: string | null, by: OperatorAct): Promise<number> {
     const user = await this.load(userId);
     await userDatabaseCall(this.logger, 'ban', () => this.users.setBanned(userId, new Date(), reason));
-    const revoked = await this.sessions.revokeAll(user.appid, userId);
+    // The person's sessions in every app they use.
+    const appids = await userDatabaseCall(this.logger, 'identities', () => this.users.appidsOf(userId));
+    if (!appids.includes(user.appid)) appids.push(user.appid);
+    const revokeEverywhere = async () => {
+      let revoked = 0;
+      for (const appid of appids) revoked += await this.sessions.revokeAll(appid, userId);
+      return revoked;
+    };
+    const revoked = await revokeEverywhere();
     const sweep = async () => {
       this.sweeps.delete(timer);
-      await this.sessions.revokeAll(user.appid, userId).then(
+      await revokeEverywhere().then(
         () => undefined,
         (error: unknown) =>
           this.logger.warn(`second sweep of banned user ${userId} failed: ${errorMessage(error)}`),

@@ -5,10 +5,10 @@ import type { AuditRecorder } from './audit-event.js';
 export class AuditAuthListener implements AuthEventListener {
   constructor(private readonly recorder: AuditRecorder) {}
 
-  onAuthEvent({ kind, appid, userId, openid, sessionId }: AuthEvent, request: unknown): void {
-    this.recorder.record(
-      { kind, appid, userId, openid, detail: sessionId === undefined ? undefined : { sessionId } },
-      request,
-    );
+  onAuthEvent({ kind, appid, userId, openid, sessionId, mergedUserIds }: AuthEvent, request: unknown): void {
+    let detail: Record<string, string> | undefined;
+    if (sessionId !== undefined) detail = { sessionId };
+    if (mergedUserIds !== undefined) detail = { mergedUserIds: mergedUserIds.join(',') };
+    this.recorder.record({ kind, appid, userId, openid, detail }, request);
   }
 }

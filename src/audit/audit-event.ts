@@ -8,6 +8,7 @@ export const AUDIT_EVENT_KINDS = [
   'logout',
   'session.revoked',
   'sessions.revoked_all',
+  'accounts.merged',
   'user.banned',
   'user.unbanned',
   'phone.bound',

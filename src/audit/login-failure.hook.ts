@@ -5,10 +5,11 @@ import { auditConfig, type AuditConfig } from '../config/audit.config.js';
 import { responseErrorCode } from '../http/response-error-code.js';
 import { AuditRecorder } from './audit-event.js';
 
-const LOGIN_ROUTE = '/auth/login';
+/** The mini-program login and the Cloud Hosting login (the web login answers its failures with redirects). */
+const LOGIN_ROUTES = new Set(['/auth/login', '/auth/login/cloud-hosting']);
 
 /**
- * Records every failed `POST /auth/login` (`login.failed` with the error code it was answered with).
+ * Records every failed `POST /auth/login` and `POST /auth/login/cloud-hosting` (`login.failed` with the error code it was answered with).
  * Most failures never reach the auth module's code: a malformed body, the rate limiter's 429, an invalid
  * or used code and WeChat being down all end in guards and the strategy. The response is where they all
  * meet, hence an onResponse hook (after the answer is sent: it adds nothing to the login's latency).
@@ -25,7 +26,11 @@ export class LoginFailureAudit implements OnModuleInit {
     if (!this.config.enabled) return;
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onResponse', (request, reply, done) => {
-      if (reply.statusCode >= 400 && request.method === 'POST' && request.routeOptions.url === LOGIN_ROUTE) {
+      if (
+        reply.statusCode >= 400 &&
+        request.method === 'POST' &&
+        LOGIN_ROUTES.has(request.routeOptions.url ?? '')
+      ) {
         this.recordFailure(request, reply);
       }
       done();

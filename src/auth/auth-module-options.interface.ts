@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { WechatModuleOptions } from '../wechat/wechat-options.interface.js';
 import type { AuthEventListener } from './events/auth-event.listener.js';
+import type { AuthOAuthOptions } from './oauth/oauth-options.js';
 import type { WechatCodeExchanger } from './ports/code-exchanger.port.js';
 import type { AuthUsersPort } from './ports/users.port.js';
 import type { SessionStore } from './session/session.store.js';
@@ -51,6 +52,19 @@ export interface AuthModuleOptions {
    * see {@link AuthEventListener}. Default: none.
    */
   events?: AuthEventListener;
+  /**
+   * Bind every guarded route to the sessions of these apps (appids): a session issued in another app
+   * gets 403 `SESSION_WRONG_APP`. A route's or controller's `@ForApps()` replaces this list. Default:
+   * sessions of any app pass.
+   */
+  sessionApps?: readonly string[];
+  /**
+   * The web login (Official Account pages, website QR login) at `/auth/oauth/{appid}/*`: the final
+   * redirect's allow-list and where WeChat's pages are. Needs the `oauthRoutes: true` extra, and
+   * apps of kind `official_account` or `website` in `wechat.apps` (or a `wechatClient` implementing
+   * `WechatOAuthClient`). See docs/web-login.md.
+   */
+  oauth?: AuthOAuthOptions;
 }
 
 /** Extras of `forRoot`/`forRootAsync`, decided when the module is declared. @publicApi */
@@ -64,4 +78,14 @@ export interface AuthModuleExtras {
   routes?: boolean;
   /** Guard every route of the app (opt out with `@Public()`). Default true. */
   globalGuard?: boolean;
+  /** Include the web login routes (`/auth/oauth/{appid}/authorize` and `…/callback`); needs `oauth`. Default false. */
+  oauthRoutes?: boolean;
+  /**
+   * Add `POST /auth/login/cloud-hosting`: a login by the identity WeChat Cloud Hosting injects into
+   * `wx.cloud.callContainer` requests (`X-WX-APPID`, `X-WX-OPENID`, `X-WX-UNIONID`, `X-WX-SOURCE`), no
+   * `wx.login` code. Default false: the route does not exist and those headers are never read. Only
+   * for a service reachable exclusively through Cloud Hosting, which overwrites the headers; where a
+   * client can reach the port directly it can send any of them. Needs `routes`.
+   */
+  cloudHosting?: boolean;
 }

@@ -1,4 +1,6 @@
 import type { AuthModuleOptions } from './auth-module-options.interface.js';
+import { isWechatOAuthClient } from './oauth/oauth-client.port.js';
+import { resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth/oauth-options.js';
 
 const DAY = 86_400;
 
@@ -11,6 +13,10 @@ export interface ResolvedAuthOptions {
   absoluteTtlSeconds: number;
   loginReplayWindowSeconds: number;
   maxSessionsPerUser: number;
+  /** `sessionApps` as a set, or null when sessions of any app pass. */
+  sessionApps?: ReadonlySet<string> | null;
+  /** The web login's options: set exactly when its routes are declared. */
+  oauth?: ResolvedOAuthOptions;
   /** Explicit store, or null to build one from `redis` / memory. */
   source: Pick<
     AuthModuleOptions,
@@ -27,7 +33,11 @@ export class AuthModuleOptionsError extends Error {
   }
 }
 
-export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boolean): ResolvedAuthOptions {
+export function resolveAuthOptions(
+  options: AuthModuleOptions,
+  needsLogin: boolean,
+  needsOAuth = false,
+): ResolvedAuthOptions {
   const problems: string[] = [];
   const resolved: ResolvedAuthOptions = {
     keyPrefix: options.keyPrefix ?? 'wxauth:',
@@ -37,6 +47,7 @@ export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boole
     absoluteTtlSeconds: options.absoluteTtlSeconds ?? 30 * DAY,
     loginReplayWindowSeconds: options.loginReplayWindowSeconds ?? 30,
     maxSessionsPerUser: options.maxSessionsPerUser ?? 10,
+    sessionApps: options.sessionApps ? new Set(options.sessionApps) : null,
     source: options,
   };
   if (!options.redis && !options.sessionStore && !options.inMemoryStore) {
@@ -80,9 +91,51 @@ export function resolveAuthOptions(options: AuthModuleOptions, needsLogin: boole
       'the login route needs `users`: `UsersService` from weapp-auth/users or your own `{ findOrCreate(identity) }`; or declare the module with `routes: false`',
     );
   }
+  const apps = options.sessionApps;
+  if (
+    apps !== undefined &&
+    (!Array.isArray(apps) || apps.length === 0 || !apps.every((appid) => typeof appid === 'string' && appid))
+  ) {
+    problems.push('`sessionApps` must be a non-empty list of appids (leave it out to accept every app)');
+  }
   if (options.events !== undefined && typeof options.events?.onAuthEvent !== 'function') {
     problems.push('`events` must be an object with an `onAuthEvent(event, request)` method');
   }
+  problems.push(...oauthProblems(options, resolved, needsLogin, needsOAuth));
   if (problems.length > 0) throw new AuthModuleOptionsError(problems);
   return resolved;
+}
+
+function oauthProblems(
+  options: AuthModuleOptions,
+  resolved: ResolvedAuthOptions,
+  needsLogin: boolean,
+  needsOAuth: boolean,
+): string[] {
+  const problems: string[] = [];
+  if (!needsOAuth) {
+    if (options.oauth !== undefined) {
+      problems.push('`oauth` is set but the module was declared without the `oauthRoutes: true` extra');
+    }
+    return problems;
+  }
+  if (!needsLogin) problems.push('the `oauthRoutes` extra needs the login routes: drop `routes: false`');
+  if (typeof options.oauth !== 'object' || options.oauth === null) {
+    problems.push('the `oauthRoutes` extra needs `oauth` (at least `redirectAllowlist`)');
+    return problems;
+  }
+  resolved.oauth = resolveOAuthOptions(options.oauth, problems);
+  if (options.wechatClient && !isWechatOAuthClient(options.wechatClient)) {
+    problems.push(
+      '`wechatClient` must also implement WechatOAuthClient (appKind, oauthAccessToken, oauthUserInfo) for the web login',
+    );
+  }
+  const apps = options.wechatClient ? undefined : options.wechat?.apps;
+  if (
+    Array.isArray(apps) &&
+    !apps.some((app) => app?.kind === 'official_account' || app?.kind === 'website')
+  ) {
+    problems.push('the web login needs an app of kind `official_account` or `website` in `wechat.apps`');
+  }
+  return problems;
 }

@@ -13,7 +13,7 @@ export const {
 })
   .setClassMethodName('forRoot')
   .setExtras<Required<AuthModuleExtras>>(
-    { isGlobal: false, routes: true, globalGuard: true },
+    { isGlobal: false, routes: true, globalGuard: true, cloudHosting: false, oauthRoutes: false },
     (definition, extras) => ({ ...definition, global: extras.isGlobal }),
   )
   .build();

@@ -42,6 +42,8 @@ function withParts(definition: DynamicModule, extras: AuthModuleExtras): Dynamic
     isGlobal: extras.isGlobal ?? false,
     routes: extras.routes ?? true,
     globalGuard: extras.globalGuard ?? true,
+    cloudHosting: extras.cloudHosting ?? false,
+    oauthRoutes: extras.oauthRoutes ?? false,
   });
   return {
     ...definition,

@@ -11,7 +11,11 @@ import {
   AUTH_USERS,
 } from './auth.constants.js';
 import type { AuthModuleExtras, AuthModuleOptions } from './auth-module-options.interface.js';
-import { resolveAuthOptions, type ResolvedAuthOptions } from './auth-options.validation.js';
+import {
+  AuthModuleOptionsError,
+  resolveAuthOptions,
+  type ResolvedAuthOptions,
+} from './auth-options.validation.js';
 import { AuthService } from './auth.service.js';
 import { AuthEvents } from './events/auth-event.listener.js';
 import { SessionTokenGuard } from './guards/session-token.guard.js';
@@ -25,6 +29,11 @@ import { SessionKeyCipher } from './session/session-key.cipher.js';
 import { SessionService } from './session/session.service.js';
 import { SessionStore } from './session/session.store.js';
 import { WechatCodeStrategy } from './strategies/wechat-code.strategy.js';
+import { OAuthController } from './oauth/oauth.controller.js';
+import { OAuthService } from './oauth/oauth.service.js';
+import { CloudHostingAuthGuard } from './cloud-hosting/cloud-hosting-auth.guard.js';
+import { CloudHostingController } from './cloud-hosting/cloud-hosting.controller.js';
+import { CloudHostingStrategy } from './cloud-hosting/cloud-hosting.strategy.js';
 
 type Parts = Required<Pick<ModuleMetadata, 'controllers' | 'providers' | 'exports'>>;
 
@@ -37,14 +46,16 @@ export interface CodeExchangerHolder {
 /**
  * What the auth module contains, decided by its extras: the token-verifying core always; the login
  * route, the users port and the WeChat client only with `routes: true`; the global guard with
- * `globalGuard: true`.
+ * `globalGuard: true`; the Cloud Hosting login with `cloudHosting: true` (and `routes`); the web
+ * login with `oauthRoutes: true`.
  */
 export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
   const core: Provider[] = [
     {
       provide: AUTH_RESOLVED_OPTIONS,
       inject: [AUTH_MODULE_OPTIONS],
-      useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options, extras.routes),
+      useFactory: (options: AuthModuleOptions) =>
+        resolveAuthOptions(options, extras.routes, extras.oauthRoutes),
     },
     {
       // One per module: the session store and the login ledger share their batches.
@@ -68,6 +79,9 @@ export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
   ];
   if (extras.globalGuard) core.push({ provide: APP_GUARD, useExisting: SessionTokenGuard });
   const exports = [SessionService, SessionStore, SessionTokenGuard, RedisBatcher];
+  if (extras.cloudHosting && !extras.routes) {
+    throw new AuthModuleOptionsError(['`cloudHosting` adds a login route: it needs `routes: true`']);
+  }
   if (!extras.routes) return { controllers: [], providers: core, exports };
 
   const login: Provider[] = [
@@ -121,5 +135,17 @@ export function authModuleParts(extras: Required<AuthModuleExtras>): Parts {
     WechatCodeStrategy,
     WechatCodeAuthGuard,
   ];
-  return { controllers: [AuthController], providers: [...core, ...login], exports };
+  const controllers: ModuleMetadata['controllers'] & object = [AuthController];
+  const providers: Provider[] = [...core, ...login];
+  if (extras.cloudHosting) {
+    // Only when asked for: without it the route does not exist and nothing reads the X-WX-* headers.
+    controllers.push(CloudHostingController);
+    providers.push(CloudHostingStrategy, CloudHostingAuthGuard);
+  }
+  // The web login: its routes exist only when declared (validation then requires `oauth`).
+  if (extras.oauthRoutes) {
+    controllers.push(OAuthController);
+    providers.push(OAuthService);
+  }
+  return { controllers, providers, exports };
 }

@@ -21,7 +21,7 @@ import type {
   VerifiedPhone,
   WechatIdentity,
 } from './ports/users.port.js';
-import { AccountConflictError } from './errors/account-conflict.error.js';
+import { AccountConflictError } from '../common/account-conflict.error.js';
 import { apiError } from '../common/error-catalogue.js';
 import {
   expiresAt,
@@ -76,7 +76,7 @@ export class AuthService {
     if (!pending) {
       pending = wechatLogin.replay
         ? this.resume(wechatLogin.replay)
-        : this.loginOnce(wechatLogin, userAgent, options);
+        : this.loginOnce(wechatLogin, userAgent, options, request);
       this.logins.set(wechatLogin, pending);
     }
     // Every request answered with a session is a login to report, a shared or replayed one included.
@@ -113,6 +113,7 @@ export class AuthService {
     evidence: LoginEvidence = {},
   ): Promise<LoginResponse> {
     const user = await this.findOrCreateUser(identity, evidence);
+    if (user.merged) await this.moveMergedSessions(user, identity, request);
     if (user.banned) throw userBanned();
     const issued = await this.sessions.issue(user.id, originOf(identity), userAgent, user.snapshot);
     const { appid, openid } = identity;
@@ -132,6 +133,7 @@ export class AuthService {
     wechatLogin: WechatLogin,
     userAgent: string | null,
     { phoneCode, merge }: MiniProgramLoginOptions,
+    request: unknown,
   ): Promise<CompletedLogin> {
     const { identity } = wechatLogin;
     let issued: IssuedSession;
@@ -141,6 +143,7 @@ export class AuthService {
       if (phoneCode !== undefined) evidence.phone = await this.verifyPhone(identity, phoneCode);
       if (merge) evidence.merge = true;
       user = await this.findOrCreateUser(identity, evidence);
+      if (user.merged) await this.moveMergedSessions(user, identity, request);
       if (user.banned) throw userBanned();
       issued = await this.sessions.issueWithSessionKey(
         user.id,
@@ -191,6 +194,26 @@ export class AuthService {
       this.logger.error(`login failed upstream: ${api} ${kind} errcode=${errcode ?? '-'} rid=${rid ?? '-'}`);
     }
     return wechatErrorToHttp(error);
+  }
+
+  /**
+   * The login merged other users into this one: their sessions (every app they were in) become this
+   * user's, and the merge is reported. The merge is committed already; a session store failure here
+   * fails the login (503) and leaves those sessions on the merged-away user, who no longer exists.
+   */
+  private async moveMergedSessions(
+    user: AuthUser,
+    identity: WechatIdentity,
+    request: unknown,
+  ): Promise<void> {
+    for (const merged of user.merged ?? []) {
+      for (const appid of merged.appids) {
+        await this.sessions.moveUser(appid, merged.userId, user.id, user.snapshot);
+      }
+    }
+    const mergedUserIds = (user.merged ?? []).map(({ userId }) => userId);
+    const { appid, openid } = identity;
+    this.events.emit({ kind: 'accounts.merged', appid, userId: user.id, openid, mergedUserIds }, request);
   }
 
   /** The phone-number button's code, exchanged for the number WeChat verified for this openid. */

@@ -10,13 +10,27 @@ export {
   type AuthUsersPort,
   type IdentityKind,
   type LoginEvidence,
+  type MergedUser,
   type VerifiedPhone,
   type WechatIdentity,
 } from './ports/users.port.js';
-export { AccountConflictError, type ConflictingAccount } from './errors/account-conflict.error.js';
+export { AccountConflictError, type ConflictingAccount } from '../common/account-conflict.error.js';
 export type { AuthEvent, AuthEventKind, AuthEventListener } from './events/auth-event.listener.js';
 export type { WechatCodeExchanger, WechatCodeSession } from './ports/code-exchanger.port.js';
+export type {
+  OAuthAccessToken,
+  OAuthAppKind,
+  OAuthUserInfo,
+  WechatOAuthClient,
+} from './oauth/oauth-client.port.js';
+export { OAUTH_DEFAULT_AUTHORIZE_BASE_URL, type AuthOAuthOptions } from './oauth/oauth-options.js';
+export type { OAuthScope } from './oauth/oauth-state.js';
 export { Public } from './decorators/public.decorator.js';
+export { FOR_APPS_KEY, ForApps } from './decorators/for-apps.decorator.js';
+export {
+  CLOUD_HOSTING_LOGIN_SOURCES,
+  WECHAT_CLOUD_HOSTING_STRATEGY,
+} from './cloud-hosting/cloud-hosting.constants.js';
 export {
   callerOf,
   sessionOf,

@@ -11,7 +11,7 @@ export interface ErrorResponseBody {
   /** `/health/ready`'s 503 only: the dependencies that did not answer (`database`, `redis`). */
   failing?: string[];
   /** `ACCOUNT_CONFLICT` only: the existing accounts the login points at (AccountConflictError). */
-  conflict?: { accounts: unknown[] };
+  conflict?: { accounts: unknown[]; mergeable: boolean };
 }
 
 /**

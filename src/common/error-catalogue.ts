@@ -47,6 +47,18 @@ export const ERROR_CATALOGUE = {
     meaning: 'No image in the upload: not multipart, no file part, or a malformed body',
     clientAction: 'Send the image as a multipart file part (`wx.uploadFile`)',
   },
+  OAUTH_STATE_INVALID: {
+    status: 400,
+    meaning:
+      "A web login's callback whose `state` is missing, does not match this browser's state cookie (absent, tampered, expired, another browser's) or was already used",
+    clientAction: 'Start the web login again from `/auth/oauth/{appid}/authorize`',
+  },
+  OAUTH_REDIRECT_NOT_ALLOWED: {
+    status: 400,
+    meaning:
+      "A web login's `redirect` is not an absolute http(s) URL on an allowed origin (`OAUTH_REDIRECT_ALLOWLIST`); nothing was redirected",
+    clientAction: "Fix the page's redirect URL, or have its origin added to the allow-list",
+  },
   BAD_REQUEST: {
     status: 400,
     meaning:
@@ -78,6 +90,29 @@ export const ERROR_CATALOGUE = {
     meaning: 'The login code was already used',
     clientAction: 'Call `wx.login` for a new code and log in with it',
   },
+  CLOUD_HOSTING_IDENTITY_MISSING: {
+    status: 401,
+    meaning:
+      'A Cloud Hosting login without the identity WeChat injects: no `X-WX-APPID`/`X-WX-OPENID`, or an `X-WX-SOURCE` other than a mini program (`wx_client`, `wx_devtools`)',
+    clientAction:
+      'Call the route through `wx.cloud.callContainer` from the mini program, or log in with `wx.login`',
+  },
+  OAUTH_DENIED: {
+    status: 401,
+    meaning:
+      'Web login, sent as `#error=` on the final redirect: the user did not authorize (WeChat sent no code)',
+    clientAction: 'Offer to log in again',
+  },
+  OAUTH_CODE_INVALID: {
+    status: 401,
+    meaning: 'Web login, sent as `#error=`: WeChat refused the authorization code as invalid or expired',
+    clientAction: 'Start the web login again',
+  },
+  OAUTH_CODE_USED: {
+    status: 401,
+    meaning: 'Web login, sent as `#error=`: the authorization code was already used',
+    clientAction: 'Start the web login again',
+  },
   UNAUTHORIZED: {
     status: 401,
     meaning: 'A 401 from the framework without a code of ours',
@@ -87,6 +122,18 @@ export const ERROR_CATALOGUE = {
     status: 403,
     meaning: 'WeChat blocked this login as high-risk',
     clientAction: 'Do not retry automatically; tell the user',
+  },
+  SESSION_WRONG_APP: {
+    status: 403,
+    meaning:
+      'The session was issued to another app than the ones this route (or service) accepts (`@ForApps()`, `sessionApps`)',
+    clientAction: "Log in from one of the route's apps; do not retry with this session",
+  },
+  OAUTH_SNAPSHOT_USER: {
+    status: 403,
+    meaning:
+      "Web login, sent as `#error=`: WeChat opened a snapshot of the page, whose virtual user is nobody's account",
+    clientAction: 'Ask the user to open the page in full in WeChat and log in again',
   },
   FORBIDDEN: {
     status: 403,

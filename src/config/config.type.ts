@@ -4,6 +4,7 @@ import type { AuditConfig } from './audit.config.js';
 import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
 import type { MetricsConfig } from './metrics.config.js';
+import type { OAuthConfig } from './oauth.config.js';
 import type { ProfileConfig } from './profile.config.js';
 import type { RateLimitConfig } from './rate-limit.config.js';
 import type { RedisConfig } from './redis.config.js';
@@ -19,6 +20,7 @@ export interface AllConfig {
   auth: AuthConfig;
   database: DatabaseConfig;
   metrics: MetricsConfig;
+  oauth: OAuthConfig;
   profile: ProfileConfig;
   rateLimit: RateLimitConfig;
   redis: RedisConfig;

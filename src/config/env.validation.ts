@@ -112,6 +112,45 @@ export class EnvironmentVariables {
   @IsInt()
   WECHAT_SIMULATOR_PORT?: number;
 
+  /** True: `POST /auth/login/cloud-hosting` trusts WeChat Cloud Hosting's X-WX-* headers (docs/configuration.md). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  WECHAT_CLOUD_HOSTING?: boolean;
+
+  /** The web login's Official Account (docs/web-login.md); with its secret, or neither. */
+  @IsOptional()
+  @Matches(/^wx[0-9a-f]{16}$/, {
+    message: 'WECHAT_OFFICIAL_ACCOUNT_APPID must be one appid (wx + 16 lowercase hex)',
+  })
+  WECHAT_OFFICIAL_ACCOUNT_APPID?: string;
+
+  @IsOptional()
+  @IsString()
+  WECHAT_OFFICIAL_ACCOUNT_SECRET?: string;
+
+  /** The web login's website app (QR login); with its secret, or neither. */
+  @IsOptional()
+  @Matches(/^wx[0-9a-f]{16}$/, { message: 'WECHAT_WEBSITE_APPID must be one appid (wx + 16 lowercase hex)' })
+  WECHAT_WEBSITE_APPID?: string;
+
+  @IsOptional()
+  @IsString()
+  WECHAT_WEBSITE_SECRET?: string;
+
+  /** Origins the web login may send the browser back to, comma-separated (`https://shop.example.com`). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/,\s]+\/?(,\s*https?:\/\/[^/,\s]+\/?)*$/, {
+    message:
+      'OAUTH_REDIRECT_ALLOWLIST must list origins (scheme://host[:port], no path), comma-separated, e.g. https://shop.example.com',
+  })
+  OAUTH_REDIRECT_ALLOWLIST?: string;
+
+  /** WeChat's authorize pages; default https://open.weixin.qq.com (the simulator in development). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OAUTH_AUTHORIZE_BASE_URL?: string;
+
   @IsOptional()
   @MinLength(32, { message: 'SESSION_KEY_SECRET must be at least 32 characters' })
   @IsString()
@@ -406,6 +445,7 @@ function crossFieldProblems(env: EnvironmentVariables): string[] {
   if (idle > seconds(env.SESSION_ABSOLUTE_TTL, 30 * 86_400)) {
     problems.push('SESSION_IDLE_TTL must not exceed SESSION_ABSOLUTE_TTL');
   }
+  problems.push(...oauthCrossFieldProblems(env));
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) {
     problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on the API port)');
   }
@@ -458,6 +498,7 @@ function productionProblems(env: EnvironmentVariables): string[] {
     );
   }
   problems.push(...publicBaseUrlProblems(env));
+  problems.push(...oauthProductionProblems(env));
   if (!env.WECHAT_APPID || !env.WECHAT_SECRET) {
     problems.push(
       'WECHAT_APPID and WECHAT_SECRET are required in production (the built-in WeChat simulator is for development only)',
@@ -492,4 +533,64 @@ function publicBaseUrlProblems(env: EnvironmentVariables): string[] {
     ];
   }
   return [];
+}
+
+/** The web login's apps come in appid + secret pairs, and need somewhere to send the browser back to. */
+function oauthCrossFieldProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  for (const [appid, secret] of [
+    ['WECHAT_OFFICIAL_ACCOUNT_APPID', 'WECHAT_OFFICIAL_ACCOUNT_SECRET'],
+    ['WECHAT_WEBSITE_APPID', 'WECHAT_WEBSITE_SECRET'],
+  ] as const) {
+    if ((env[appid] === undefined) !== (env[secret] === undefined)) {
+      problems.push(`${appid} and ${secret} must be set together`);
+    }
+  }
+  const webApps = [env.WECHAT_OFFICIAL_ACCOUNT_APPID, env.WECHAT_WEBSITE_APPID].filter(Boolean);
+  if (webApps.length > 0 && !env.OAUTH_REDIRECT_ALLOWLIST) {
+    problems.push(
+      'OAUTH_REDIRECT_ALLOWLIST is required with WECHAT_OFFICIAL_ACCOUNT_APPID or WECHAT_WEBSITE_APPID: ' +
+        'the origins the web login may send the browser back to (e.g. https://shop.example.com)',
+    );
+  }
+  const all = [...(env.WECHAT_APPID?.split(',') ?? []), ...webApps];
+  if (new Set(all).size !== all.length) {
+    problems.push(
+      'an appid is configured twice (WECHAT_APPID, WECHAT_OFFICIAL_ACCOUNT_APPID, WECHAT_WEBSITE_APPID)',
+    );
+  }
+  return problems;
+}
+
+/**
+ * In production the session token travels to the allow-listed pages in the URL fragment, and WeChat
+ * sends the code back to PUBLIC_BASE_URL: both over https (loopback aside).
+ */
+function oauthProductionProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (!env.WECHAT_OFFICIAL_ACCOUNT_APPID && !env.WECHAT_WEBSITE_APPID) return problems;
+  if (!env.PUBLIC_BASE_URL) {
+    problems.push(
+      "PUBLIC_BASE_URL is required in production for the web login (WeChat's redirect_uri is built from it, never from the Host header)",
+    );
+  }
+  const plain = (env.OAUTH_REDIRECT_ALLOWLIST?.split(',') ?? []).filter(
+    (origin) => !isHttpsOrLoopback(origin.trim()),
+  );
+  if (plain.length > 0) {
+    problems.push(
+      'OAUTH_REDIRECT_ALLOWLIST must list https origins in production (the session token travels to them); ' +
+        'plain http is allowed only to a loopback address',
+    );
+  }
+  if (env.OAUTH_AUTHORIZE_BASE_URL && !isHttpsOrLoopback(env.OAUTH_AUTHORIZE_BASE_URL)) {
+    problems.push('OAUTH_AUTHORIZE_BASE_URL must use https in production (loopback aside)');
+  }
+  for (const name of ['WECHAT_OFFICIAL_ACCOUNT_SECRET', 'WECHAT_WEBSITE_SECRET'] as const) {
+    const secret = env[name];
+    if (secret && (PLACEHOLDER_SECRET.test(secret) || secret === SIMULATOR_PUBLISHED_SECRET)) {
+      problems.push(`${name} holds a placeholder value`);
+    }
+  }
+  return problems;
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditRecorder } from '../audit/audit-event.js';
 import { mapSessionSummary, SessionService, type CurrentUserContext } from '../auth/index.js';
+import { mapIdentity } from './dto/identity.dto.js';
 import { mapUserProfile } from '../user/user-profile.js';
 import { UsersService } from '../user/user.service.js';
 import { AvatarReferences } from './avatar-references.service.js';
@@ -43,18 +44,24 @@ export class AccountService {
     { request, operator }: { request?: unknown; operator?: string } = {},
   ): Promise<void> {
     const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
+    // The person's sessions and session_keys in every app they use; read before the identities go.
+    const appids = user
+      ? await userDatabaseCall(this.logger, 'load', () => this.users.appidsOf(user.id))
+      : [];
+    if (!appids.includes(caller.appid)) appids.push(caller.appid);
     if (user) {
       if (user.avatarFile) await this.avatars.releaseIfUnused(user.avatarFile, user.id);
       await userDatabaseCall(this.logger, 'delete', () => this.users.deleteById(user.id));
     }
-    const sessionsRevoked = await this.sessions.forgetUser(caller.appid, caller.userId);
+    let sessionsRevoked = 0;
+    for (const appid of appids) sessionsRevoked += await this.sessions.forgetUser(appid, caller.userId);
     this.logger.log(`user ${caller.userId} deleted their account`);
     this.audit.record(
       {
         kind: 'account.deleted',
         userId: caller.userId,
         appid: caller.appid,
-        openid: user?.openid ?? null,
+        openid: caller.openid ?? user?.openid ?? null,
         operator: operator ?? null,
         detail: { sessionsRevoked },
       },
@@ -65,7 +72,9 @@ export class AccountService {
   /** Everything stored about the caller, read from the database, not from the session's cached copy. */
   async export(caller: CurrentUserContext, now = new Date()): Promise<AccountExport> {
     const user = await loadUserOr404(this.logger, this.users, caller.userId);
+    const identities = await userDatabaseCall(this.logger, 'load', () => this.users.identitiesOf(user.id));
     const sessions = await this.sessions.list(caller.appid, caller.userId, now.getTime());
+    const own = identities.find(({ appid }) => appid === caller.appid);
     return {
       exportedAt: now.toISOString(),
       profile: mapUserProfile(user),
@@ -74,7 +83,8 @@ export class AccountService {
         purePhoneNumber: user.purePhoneNumber,
         countryCode: user.countryCode,
       },
-      wechat: { appid: user.appid, openid: user.openid, unionid: user.unionid },
+      wechat: { appid: caller.appid, openid: own?.openid ?? user.openid, unionid: user.unionid },
+      identities: identities.map(mapIdentity),
       createdAt: toIso(user.createdAt),
       updatedAt: toIso(user.updatedAt),
       lastLoginAt: user.lastLoginAt === null ? null : toIso(user.lastLoginAt),

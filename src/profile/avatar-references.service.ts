@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
 import { UsersService } from '../user/user.service.js';
 import { AvatarFileStore } from './avatar-file-store.js';
@@ -9,13 +9,20 @@ import { userDatabaseCall } from './user-database-call.js';
  * uploaded the same picture share one; a user's `avatar_file` column says which file they use.
  */
 @Injectable()
-export class AvatarReferences {
+export class AvatarReferences implements OnModuleInit {
   private readonly logger = new Logger(AvatarReferences.name);
 
   constructor(
     private readonly users: UsersService,
     private readonly files: AvatarFileStore,
   ) {}
+
+  /** A merge of persons can leave the merged person's picture without an owner. */
+  onModuleInit(): void {
+    this.users.onPersonsMerged(({ survivorId, orphanedAvatarFiles }) => {
+      for (const file of orphanedAvatarFiles) void this.releaseQuietly(file, survivorId);
+    });
+  }
 
   /**
    * Deletes `fileName` unless a user other than `exceptUserId` uses it. 503 if the database cannot say.

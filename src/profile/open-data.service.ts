@@ -71,9 +71,10 @@ export class OpenDataService {
       throw decryptFailed();
     }
     const user = await this.writer.load(caller);
+    const openid = await this.writer.openidOf(caller);
     // Data about someone else, decryptable only because of a shared key, proves nothing about this user.
-    if (data.openId !== undefined && data.openId !== user.openid) throw decryptFailed();
-    if (data.openId === user.openid) {
+    if (data.openId !== undefined && data.openId !== openid) throw decryptFailed();
+    if (data.openId === openid) {
       const patch = provenFields(user, data);
       if (Object.keys(patch).length > 0) {
         await this.writer.apply(caller, patch);

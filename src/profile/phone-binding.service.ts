@@ -28,7 +28,7 @@ export class PhoneBindingService {
   /** `request` is for the audit trail (client address, user agent, request id). */
   async bind(caller: CurrentUserContext, code: string, request?: unknown): Promise<UserProfile> {
     // The openid binds the code to this user: WeChat refuses a code minted for anyone else (40029).
-    const { openid } = await this.writer.load(caller);
+    const openid = await this.writer.openidOf(caller);
     let phone;
     try {
       phone = await this.wechat.getPhoneNumber(caller.appid, code, openid);

@@ -58,10 +58,10 @@ export class ProfileUpdateService {
    * refused like a risky one; the user can pick another. Upstream failures fail closed.
    */
   private async screen(caller: CurrentUserContext, nickname: string): Promise<void> {
-    const user = await this.writer.load(caller);
+    const openid = await this.writer.openidOf(caller);
     let suggest: string;
     try {
-      ({ suggest } = await this.wechat.msgSecCheck(caller.appid, user.openid, nickname));
+      ({ suggest } = await this.wechat.msgSecCheck(caller.appid, openid, nickname));
     } catch (error) {
       if (!(error instanceof WechatApiError)) throw error;
       this.logger.warn(

@@ -5,6 +5,7 @@ import type { User } from '../user/user.entity.js';
 import { UsersService, type UserProfilePatch } from '../user/user.service.js';
 import { storedAvatarFileOf } from './avatar.constants.js';
 import { AvatarReferences } from './avatar-references.service.js';
+import { userNotFound } from './profile.errors.js';
 import { loadUserOr404, userDatabaseCall } from './user-database-call.js';
 
 /** What the profile routes may change; `avatarFile` follows from `avatarUrl`, here and nowhere else. */
@@ -31,6 +32,19 @@ export class ProfileWriter {
   }
 
   /**
+   * The openid the caller's session logged in with (in the session's app): what WeChat's per-user
+   * APIs take. Sessions from before identities existed do not carry it; the identity table does.
+   */
+  async openidOf(caller: CurrentUserContext): Promise<string> {
+    if (caller.openid !== undefined) return caller.openid;
+    const openid = await userDatabaseCall(this.logger, 'read', () =>
+      this.users.openidIn(caller.userId, caller.appid),
+    );
+    if (openid === null) throw userNotFound();
+    return openid;
+  }
+
+  /**
    * Applies `change` to the caller's row, refreshes every session's cached profile, returns the profile.
    * A change of avatarUrl also records which stored file it names (if any) and lets go of the stored
    * file it replaces: a user holds at most one.
@@ -45,7 +59,10 @@ export class ProfileWriter {
       this.users.updateProfile(caller.userId, patch),
     );
     const profile = mapUserProfile(user);
-    await this.sessions.updateSnapshot(caller.appid, caller.userId, profile);
+    // The person's sessions in every app they use carry the profile.
+    const appids = await userDatabaseCall(this.logger, 'read', () => this.users.appidsOf(caller.userId));
+    if (!appids.includes(caller.appid)) appids.push(caller.appid);
+    for (const appid of appids) await this.sessions.updateSnapshot(appid, caller.userId, profile);
     if (previousFile && previousFile !== user.avatarFile) {
       await this.avatars.releaseQuietly(previousFile, caller.userId);
     }

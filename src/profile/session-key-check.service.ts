@@ -23,7 +23,7 @@ export class SessionKeyCheckService {
   async check(caller: CurrentUserContext): Promise<WechatLoginStatusDto> {
     const sessionKey = await this.sessions.findSessionKey(caller.appid, caller.userId);
     if (sessionKey === null) return { valid: false };
-    const { openid } = await this.writer.load(caller);
+    const openid = await this.writer.openidOf(caller);
     try {
       return { valid: await this.wechat.checkSessionKey(caller.appid, openid, sessionKey) };
     } catch (error) {

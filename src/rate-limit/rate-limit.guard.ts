@@ -10,7 +10,16 @@ import { sessionCounterKey, takePendingHit } from './session-counter.hook.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-const LOGIN_ROUTE = '/auth/login';
+/**
+ * The auth module's login routes (it owns them, so they are recognised by URL): the mini-program login,
+ * the Cloud Hosting login and both steps of the web login share one per-address budget.
+ */
+const LOGIN_ROUTES = new Set([
+  '/auth/login',
+  '/auth/login/cloud-hosting',
+  '/auth/oauth/:appid/authorize',
+  '/auth/oauth/:appid/callback',
+]);
 
 interface LimitedRequest {
   ip: string;
@@ -19,8 +28,8 @@ interface LimitedRequest {
 
 /**
  * The app's limits, each a fixed-window counter shared by every instance (Redis):
- * - `POST /auth/login` per client IP (RATE_LIMIT_LOGIN_PER_MINUTE; lenient, a carrier NAT puts many
- *   users behind one address; the route belongs to the auth module, so it is recognised by URL);
+ * - the login routes per client IP (RATE_LIMIT_LOGIN_PER_MINUTE, one budget for all of them; lenient, a
+ *   carrier NAT puts many users behind one address);
  * - every authenticated route per session (RATE_LIMIT_SESSION_PER_MINUTE, the `default` throttler),
  *   unless the route says otherwise with `@Throttle()` or `@SkipThrottle()`; `@Public()` routes only
  *   when they carry `@Throttle()`, then per client IP;
@@ -59,7 +68,7 @@ export class RateLimitGuard implements CanActivate {
 
   /** The hit of the login, per-session or public-route limit, when no hook started it already. */
   protected hitFor(route: RouteThrottle, request: LimitedRequest): PendingHit | null {
-    if (request.routeOptions?.url === LOGIN_ROUTE)
+    if (LOGIN_ROUTES.has(request.routeOptions?.url ?? ''))
       return this.start(`login:${request.ip}`, MINUTE_MS, this.limits.loginPerMinute);
     const session = sessionOf(request);
     const budget = session ? route.authenticated : route.public;

@@ -21,6 +21,7 @@ describe.each([
   let users: UsersService;
   const appid = 'wx' + randomBytes(8).toString('hex');
   const newOpenid = () => 'o' + randomBytes(20).toString('base64url').slice(0, 27);
+  const unionPrefix = 'oU' + randomBytes(6).toString('hex');
 
   beforeAll(async () => {
     dataSource = await openTestDataSource();
@@ -67,11 +68,11 @@ describe.each([
     const before = await Promise.all(openids.slice(0, 40).map((openid) => users.upsertLogin(appid, openid)));
     // One event-loop turn: on MariaDB these share statements (at most 64 users each), repeats included.
     const results = await Promise.all([
-      ...openids.map((openid, i) => users.upsertLogin(appid, openid, `oUnion${i}`)),
+      ...openids.map((openid, i) => users.upsertLogin(appid, openid, `${unionPrefix}${i}`)),
       users.upsertLogin(appid, openids[0]),
     ]);
     openids.forEach((openid, i) => {
-      expect(results[i]).toMatchObject({ appid, openid, unionid: `oUnion${i}` });
+      expect(results[i]).toMatchObject({ appid, openid, unionid: `${unionPrefix}${i}` });
       if (i < 40) expect(results[i].id).toBe(before[i].id);
     });
     expect(results[80].id).toBe(results[0].id);

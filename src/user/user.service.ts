@@ -1,10 +1,13 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Brackets, QueryFailedError, type Repository } from 'typeorm';
-import { LoginUpsertBatcher, type LoginWrite } from './login-upsert.batcher.js';
+import type { IdentityKind, LoginEvidence, MergedUser, WechatIdentity } from '../common/identity.js';
+import { identitiesTableOf } from './identities-table.js';
+import { IdentityLinker, sqliteTime, type Dialect, type LinkOutcome } from './identity-linker.js';
+import { LoginLookupBatcher, type IdentityKey, type IdentityUserRow } from './login-lookup.batcher.js';
 import { mapUserProfile, type UserProfile } from './user-profile.js';
 import type { User } from './user.entity.js';
-import { USER_COLUMNS, userFromRow, type UserRow } from './user-row.js';
+import { USER_COLUMNS, userFromRow } from './user-row.js';
 import { verifyUsersTable } from './users-table.check.js';
 
 export type UserProfilePatch = Partial<
@@ -27,13 +30,7 @@ export type UserProfilePatch = Partial<
 
 const DEADLOCK_ERRNO = 1213;
 const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
-const MAX_UPSERT_ATTEMPTS = 4;
-
-/** `INSERT … VALUES <rows> ON DUPLICATE KEY UPDATE …`: rows of (appid, openid, unionid, last_login_at). */
-const upsertLoginSql = (table: string, rowCount: number): string =>
-  `INSERT INTO \`${table}\` (appid, openid, unionid, last_login_at) VALUES ` +
-  Array.from({ length: rowCount }, () => '(?, ?, ?, ?)').join(', ') +
-  ' ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), last_login_at = VALUES(last_login_at)';
+const MAX_LOOKUP_ATTEMPTS = 4;
 
 /** What an operator may look users up by; every given field must match. */
 export interface UserSearch {
@@ -49,10 +46,31 @@ export interface UserSearch {
 }
 
 /** A WeChat login as the auth module's users port hands it over. */
-export interface WechatLoginIdentity {
+export type WechatLoginIdentity = WechatIdentity;
+
+/** One way a person logs in: an app's openid for them, and when it was first and last used. @publicApi */
+export interface UserIdentity {
   appid: string;
   openid: string;
-  unionid?: string;
+  kind: IdentityKind;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+/** A committed merge: who survived, who was merged into them, which avatar files lost their owner. @publicApi */
+export interface PersonsMerged {
+  survivorId: number;
+  mergedUserIds: number[];
+  orphanedAvatarFiles: string[];
+}
+
+/** USER_COLUMNS on the alias `u`. */
+const PREFIXED_USER_COLUMNS = USER_COLUMNS.split(', ')
+  .map((column) => `u.${column}`)
+  .join(', ');
+
+function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
 }
 
 /**
@@ -63,19 +81,23 @@ export interface WechatLoginIdentity {
  * @publicApi
  */
 export class UsersService implements OnApplicationBootstrap {
-  private dialectPromise?: Promise<'mariadb' | 'mysql' | 'sqlite'>;
-  /** MariaDB only: concurrent logins share one `INSERT … RETURNING` statement. */
-  private readonly loginBatch = new LoginUpsertBatcher(
-    (writes) => this.upsertRows(writes),
-    (error) => isRowError(error),
-  );
+  private dialectPromise?: Promise<Dialect>;
   private readonly table: string;
-  /** MySQL: LAST_INSERT_ID(id) makes insertId the existing row's id when the key already existed. */
-  private readonly upsertOneLoginMysql: string;
+  /** `<table>_identities`: every (appid, openid) a person logged in with (identities-table.ts). */
+  private readonly identities: string;
+  /** MySQL/MariaDB: the logins of known identities in one event-loop turn share one read and one write. */
+  private readonly loginLookups: LoginLookupBatcher;
+  /** The linking rules: every login that is not a known identity bringing nothing new. */
+  private readonly linker: IdentityLinker;
+  private readonly mergeListeners: ((merge: PersonsMerged) => void)[] = [];
 
   constructor(private readonly users: Repository<User>) {
     this.table = users.metadata.tableName;
-    this.upsertOneLoginMysql = `${upsertLoginSql(this.table, 1)}, id = LAST_INSERT_ID(id)`;
+    this.identities = identitiesTableOf(this.table);
+    this.loginLookups = new LoginLookupBatcher((keys, at) => this.lookupRows(keys, at));
+    this.linker = new IdentityLinker(users.manager.connection, this.table, this.identities, () =>
+      this.dialect(),
+    );
   }
 
   /** Refuses to start on a missing table or a case-insensitive openid, rather than failing logins later. */
@@ -84,74 +106,165 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * The auth module's users port: the user for this WeChat identity, created on first login, with
-   * its public profile as the session's snapshot.
+   * The auth module's users port: the person behind this WeChat identity, found or created by the
+   * linking rules (identity-linker.ts), with their public profile as the session's snapshot. Throws
+   * AccountConflictError (409) when the evidence points at two persons and the login does not merge.
    */
-  async findOrCreate({
-    appid,
-    openid,
-    unionid,
-  }: WechatLoginIdentity): Promise<{ id: number; snapshot: UserProfile; banned: boolean }> {
-    const user = await this.upsertLogin(appid, openid, unionid);
-    return { id: user.id, snapshot: mapUserProfile(user), banned: user.bannedAt !== null };
+  async findOrCreate(
+    identity: WechatLoginIdentity,
+    evidence: LoginEvidence = {},
+  ): Promise<{ id: number; snapshot: UserProfile; banned: boolean; merged?: MergedUser[] }> {
+    const { user, merged } = await this.login(identity, evidence);
+    const found = { id: user.id, snapshot: mapUserProfile(user), banned: user.bannedAt !== null };
+    return merged.length > 0 ? { ...found, merged } : found;
+  }
+
+  /** A login with no evidence besides the identity: the person, created on first login. */
+  async upsertLogin(appid: string, openid: string, unionid?: string): Promise<User> {
+    const identity: WechatLoginIdentity = { appid, openid };
+    if (unionid !== undefined) identity.unionid = unionid;
+    return (await this.login(identity, {})).user;
   }
 
   /**
-   * Creates the user on first login, otherwise records the login, and returns the row. Race-safe:
-   * the unique (appid, openid) key turns concurrent first logins into one row. A unionid, once known,
-   * is never cleared by a login whose answer lacks it.
-   *
-   * This is the login's hot path, so on MySQL/MariaDB it is hand-written SQL: on MariaDB one
-   * `… ON DUPLICATE KEY UPDATE … RETURNING` statement for all the logins of an event-loop turn
-   * (LoginUpsertBatcher), on MySQL (no RETURNING) an upsert plus a primary-key read per login.
-   * The query builder and a second lookup cost ~4x the CPU (bench/).
+   * Calls `listener` after each committed merge of persons (a login's or an operator's), e.g. to
+   * release the avatar files the merge left without an owner.
    */
-  async upsertLogin(appid: string, openid: string, unionid?: string): Promise<User> {
+  onPersonsMerged(listener: (merge: PersonsMerged) => void): void {
+    this.mergeListeners.push(listener);
+  }
+
+  /** Merges person `mergedId` into `survivorId` by the merge precedence; throws AccountConflictError when they cannot be. */
+  async merge(survivorId: number, mergedId: number): Promise<MergedUser[]> {
+    const outcome = await this.linker.merge(survivorId, mergedId);
+    this.announce(outcome);
+    return outcome.merged;
+  }
+
+  /** The identities of a person, oldest first. */
+  async identitiesOf(userId: number): Promise<UserIdentity[]> {
+    const rows = (await this.users.query(
+      `SELECT appid, openid, kind, first_seen_at, last_seen_at FROM \`${this.identities}\` WHERE user_id = ? ORDER BY id`,
+      [userId],
+    )) as {
+      appid: string;
+      openid: string;
+      kind: IdentityKind;
+      first_seen_at: Date | string;
+      last_seen_at: Date | string;
+    }[];
+    return rows.map((row) => ({
+      appid: row.appid,
+      openid: row.openid,
+      kind: row.kind,
+      firstSeenAt: toDate(row.first_seen_at),
+      lastSeenAt: toDate(row.last_seen_at),
+    }));
+  }
+
+  /** The person's openid in `appid`, or null when they have no identity there. */
+  async openidIn(userId: number, appid: string): Promise<string | null> {
+    const [row] = (await this.users.query(
+      `SELECT openid FROM \`${this.identities}\` WHERE user_id = ? AND appid = ?`,
+      [userId, appid],
+    )) as { openid: string }[];
+    return row?.openid ?? null;
+  }
+
+  /** The apps a person has identities in (where their sessions and session_keys live). */
+  async appidsOf(userId: number): Promise<string[]> {
+    return [...new Set((await this.identitiesOf(userId)).map(({ appid }) => appid))];
+  }
+
+  /**
+   * The known identity's person in one batched read (MySQL/MariaDB), when the login brings nothing
+   * the person lacks; everything else goes through the linking rules in a transaction.
+   */
+  private async login(
+    identity: WechatLoginIdentity,
+    evidence: LoginEvidence,
+  ): Promise<{ user: User; merged: MergedUser[] }> {
+    if (!evidence.phone && !evidence.merge) {
+      const known = await this.findKnownIdentity(identity);
+      if (known && (identity.unionid === undefined || known.unionid === identity.unionid)) {
+        return { user: known, merged: [] };
+      }
+    }
+    const outcome = await this.linker.link(identity, evidence, new Date());
+    this.announce(outcome);
+    return { user: await this.users.findOneByOrFail({ id: outcome.userId }), merged: outcome.merged };
+  }
+
+  private announce(outcome: LinkOutcome): void {
+    if (outcome.merged.length === 0) return;
+    const merge: PersonsMerged = {
+      survivorId: outcome.userId,
+      mergedUserIds: outcome.merged.map(({ userId }) => userId),
+      orphanedAvatarFiles: outcome.orphanedAvatarFiles,
+    };
+    for (const listener of this.mergeListeners) listener(merge);
+  }
+
+  /** The person of a known identity, its login recorded; null when the identity is new. */
+  private async findKnownIdentity({ appid, openid }: WechatLoginIdentity): Promise<User | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.upsertOnce(appid, openid, unionid ?? null, new Date());
+        if ((await this.dialect()) === 'sqlite') return await this.findKnownIdentitySqlite(appid, openid);
+        const row = await this.loginLookups.lookup({ appid, openid });
+        return row === null ? null : userFromRow(row);
       } catch (error) {
-        // InnoDB may pick concurrent upserts on one unique key as deadlock victims; the retry is safe.
-        if (attempt >= MAX_UPSERT_ATTEMPTS || !isTransientLockError(error)) throw error;
+        // InnoDB may pick concurrent batches' writes as deadlock victims; the retry is safe.
+        if (attempt >= MAX_LOOKUP_ATTEMPTS || !isTransientLockError(error)) throw error;
         await sleep(5 * attempt + Math.random() * 10);
       }
     }
   }
 
-  private async upsertOnce(appid: string, openid: string, unionid: string | null, now: Date): Promise<User> {
-    const dialect = await this.dialect();
-    if (dialect === 'sqlite') {
-      await this.users
-        .createQueryBuilder()
-        .insert()
-        .into(this.users.target)
-        .values({ appid, openid, unionid, lastLoginAt: now })
-        .orUpdate(unionid ? ['unionid', 'last_login_at'] : ['last_login_at'], ['appid', 'openid'])
-        .updateEntity(false)
-        .execute();
-      return this.users.findOneByOrFail({ appid, openid });
-    }
-    if (dialect === 'mariadb') {
-      return userFromRow(await this.loginBatch.upsert({ appid, openid, unionid, at: now }));
-    }
-    const result = (await this.users.query(this.upsertOneLoginMysql, [appid, openid, unionid, now])) as {
-      insertId: number;
-    };
-    const [row] = (await this.users.query(`SELECT ${USER_COLUMNS} FROM \`${this.table}\` WHERE id = ?`, [
-      result.insertId,
-    ])) as UserRow[];
-    return userFromRow(row);
+  /**
+   * MySQL/MariaDB: the users behind these identities, and the login recorded on both tables, as two
+   * statements sent together. Hand-written SQL: this is the login's hot path (the query builder
+   * costs ~4x the CPU, bench/).
+   */
+  private async lookupRows(keys: readonly IdentityKey[], at: Date): Promise<IdentityUserRow[]> {
+    const where = keys.map(() => '(i.appid = ? AND i.openid = ?)').join(' OR ');
+    const values: unknown[] = [];
+    for (const { appid, openid } of keys) values.push(appid, openid);
+    const [rows] = await Promise.all([
+      this.users.query(
+        `SELECT ${PREFIXED_USER_COLUMNS}, i.appid AS identity_appid, i.openid AS identity_openid ` +
+          `FROM \`${this.identities}\` i JOIN \`${this.table}\` u ON u.id = i.user_id WHERE ${where}`,
+        values,
+      ) as Promise<IdentityUserRow[]>,
+      this.users.query(
+        `UPDATE \`${this.identities}\` i JOIN \`${this.table}\` u ON u.id = i.user_id ` +
+          `SET i.last_seen_at = ?, u.last_login_at = ? WHERE ${where}`,
+        [at, at, ...values],
+      ),
+    ]);
+    return rows;
   }
 
-  /** MariaDB: one statement for several users' logins; the rows come back as written. */
-  private upsertRows(writes: readonly LoginWrite[]): Promise<UserRow[]> {
-    const values: unknown[] = [];
-    for (const { appid, openid, unionid, at } of writes) values.push(appid, openid, unionid, at);
-    return this.users.query(`${upsertLoginSql(this.table, writes.length)} RETURNING ${USER_COLUMNS}`, values);
+  /** SQLite (development): the same, one login at a time. */
+  private async findKnownIdentitySqlite(appid: string, openid: string): Promise<User | null> {
+    const [identity] = (await this.users.query(
+      `SELECT user_id FROM \`${this.identities}\` WHERE appid = ? AND openid = ?`,
+      [appid, openid],
+    )) as { user_id: number }[];
+    if (!identity) return null;
+    const at = sqliteTime(new Date());
+    await this.users.query(
+      `UPDATE \`${this.identities}\` SET last_seen_at = ? WHERE appid = ? AND openid = ?`,
+      [at, appid, openid],
+    );
+    await this.users.query(`UPDATE \`${this.table}\` SET last_login_at = ? WHERE id = ?`, [
+      at,
+      identity.user_id,
+    ]);
+    return this.users.findOneBy({ id: Number(identity.user_id) });
   }
 
   /** Which SQL this database speaks, asked once. */
-  protected dialect(): Promise<'mariadb' | 'mysql' | 'sqlite'> {
+  protected dialect(): Promise<Dialect> {
     this.dialectPromise ??= (async () => {
       if (this.users.manager.connection.options.type !== 'mysql') return 'sqlite';
       const [{ version }] = (await this.users.query('SELECT VERSION() AS version')) as { version: string }[];
@@ -171,6 +284,8 @@ export class UsersService implements OnApplicationBootstrap {
    * empty user.
    */
   async deleteById(id: number): Promise<boolean> {
+    // The foreign key cascades on MySQL/MariaDB; SQLite enforces it only when asked, so say it here too.
+    await this.users.query(`DELETE FROM \`${this.identities}\` WHERE user_id = ?`, [id]);
     const { affected } = await this.users.delete({ id });
     return (affected ?? 0) > 0;
   }
@@ -199,8 +314,16 @@ export class UsersService implements OnApplicationBootstrap {
       .orderBy('user.id', 'ASC')
       .take(limit);
     if (filter.id !== undefined) query.andWhere('user.id = :id', { id: filter.id });
-    if (filter.appid !== undefined) query.andWhere('user.appid = :appid', { appid: filter.appid });
-    if (filter.openid !== undefined) query.andWhere('user.openid = :openid', { openid: filter.openid });
+    // Any of the person's identities: an IN over the identities table's unique (appid, openid) index.
+    if (filter.appid !== undefined || filter.openid !== undefined) {
+      const conditions: string[] = [];
+      if (filter.appid !== undefined) conditions.push('identity.appid = :appid');
+      if (filter.openid !== undefined) conditions.push('identity.openid = :openid');
+      query.andWhere(
+        `user.id IN (SELECT identity.user_id FROM \`${this.identities}\` identity WHERE ${conditions.join(' AND ')})`,
+        { appid: filter.appid, openid: filter.openid },
+      );
+    }
     if (filter.unionid !== undefined) query.andWhere('user.unionid = :unionid', { unionid: filter.unionid });
     if (filter.phone !== undefined) {
       const international = /^\+[\d -]+$/.test(filter.phone) ? filter.phone.replace(/\D/g, '') : null;
@@ -236,13 +359,6 @@ export class UsersService implements OnApplicationBootstrap {
     if (Object.keys(patch).length > 0) await this.users.update({ id }, patch);
     return this.users.findOneByOrFail({ id });
   }
-}
-
-/** The server refused the statement (a bad value, say), as opposed to a lost connection. */
-function isRowError(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError) || isTransientLockError(error)) return false;
-  const driverError = error.driverError as { errno?: number; fatal?: boolean } | undefined;
-  return typeof driverError?.errno === 'number' && driverError.fatal !== true;
 }
 
 function isTransientLockError(error: unknown): boolean {

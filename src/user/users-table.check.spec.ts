@@ -28,7 +28,9 @@ describe('the users table, under a name of the host app’s choosing', () => {
   });
 
   afterAll(async () => {
-    await dataSource.query(`DROP TABLE IF EXISTS \`${table}\`, \`migrations_${table}\``);
+    await dataSource.query(
+      `DROP TABLE IF EXISTS \`${table}_identities\`, \`${table}\`, \`migrations_${table}\``,
+    );
     await dataSource.destroy();
   });
 
@@ -74,7 +76,8 @@ describe('the users table, under a name of the host app’s choosing', () => {
 
   test('a table whose later migrations are pending stops start-up, naming the missing columns', async () => {
     await dataSource.runMigrations();
-    await dataSource.undoLastMigration();
+    await dataSource.undoLastMigration(); // CreateIdentities
+    await dataSource.undoLastMigration(); // AddUserBan
     try {
       const error = await service()
         .onApplicationBootstrap()
@@ -87,8 +90,73 @@ describe('the users table, under a name of the host app’s choosing', () => {
     }
   });
 
+  test('a table without its identities table stops start-up, naming it', async () => {
+    await dataSource.runMigrations();
+    await dataSource.undoLastMigration(); // CreateIdentities
+    try {
+      const error = await service()
+        .onApplicationBootstrap()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UsersTableError);
+      expect(String(error)).toContain(`\`${table}_identities\` does not exist`);
+    } finally {
+      await dataSource.runMigrations();
+    }
+  });
+
+  test('the identities migration gives every existing user exactly one identity, keeping ids and times', async () => {
+    await dataSource.runMigrations();
+    await dataSource.undoLastMigration(); // CreateIdentities
+    const appid = 'wx' + randomBytes(8).toString('hex');
+    const created = new Date('2025-01-02T03:04:05.678Z');
+    const loggedIn = new Date('2026-06-07T08:09:10.111Z');
+    await dataSource.query(
+      `INSERT INTO \`${table}\` (appid, openid, unionid, created_at, last_login_at) VALUES (?, 'oMoveA', 'oUnionShared', ?, ?), (?, 'oMoveB', 'oUnionShared', ?, NULL)`,
+      [appid, created, loggedIn, appid, created],
+    );
+    const before = (await dataSource.query(
+      `SELECT id, openid FROM \`${table}\` WHERE appid = ? ORDER BY openid`,
+      [appid],
+    )) as { id: number; openid: string }[];
+    await dataSource.runMigrations();
+    const identities = (await dataSource.query(
+      `SELECT user_id, appid, openid, kind, first_seen_at, last_seen_at FROM \`${table}_identities\` WHERE appid = ? ORDER BY openid`,
+      [appid],
+    )) as { user_id: number; kind: string; openid: string; first_seen_at: Date; last_seen_at: Date }[];
+    expect(identities).toEqual([
+      {
+        user_id: before[0].id,
+        appid,
+        openid: 'oMoveA',
+        kind: 'mini_program',
+        first_seen_at: created,
+        last_seen_at: loggedIn,
+      },
+      {
+        user_id: before[1].id,
+        appid,
+        openid: 'oMoveB',
+        kind: 'mini_program',
+        first_seen_at: created,
+        last_seen_at: created,
+      },
+    ]);
+    // Two pre-existing users with one unionid stay two: a later login of a new identity with that
+    // unionid is a conflict to resolve, never a silent merge.
+    const users = service();
+    await expect(
+      users.findOrCreate({
+        appid: 'wx' + randomBytes(8).toString('hex'),
+        openid: 'oNew',
+        unionid: 'oUnionShared',
+      }),
+    ).rejects.toMatchObject({ code: 'ACCOUNT_CONFLICT', mergeable: false }); // both have an identity in `appid`
+    expect((await users.findOrCreate({ appid, openid: 'oMoveA' })).id).toBe(before[0].id);
+  });
+
   test('the avatar_file migration fills the column in from avatar URLs that name a stored file', async () => {
     await dataSource.runMigrations();
+    await dataSource.undoLastMigration(); // CreateIdentities
     await dataSource.undoLastMigration(); // AddUserBan
     await dataSource.undoLastMigration(); // AddAvatarFile
     const stored = `${'ab'.repeat(32)}.png`;

@@ -101,12 +101,17 @@ export class SimulatorState {
     this.sensitiveWords = words.map((word) => ({ word, label }));
   }
 
-  /** Idempotent for an identical app; a different secret or platform for a known appid is a conflict. */
+  /**
+   * Idempotent for an identical app; a different secret or platform for a known appid is a conflict.
+   * One change is allowed, as on WeChat: an app without an Open Platform account binds to one later,
+   * and from then on its users (existing ones included) come with a unionid.
+   */
   registerApp(app: SimulatorApp): void {
     const known = this.apps.get(app.appid);
+    const bindsLater = known !== undefined && known.openPlatformId === undefined;
     const differs = (a: SimulatorApp, b: SimulatorApp) =>
       a.secret !== b.secret ||
-      a.openPlatformId !== b.openPlatformId ||
+      (a.openPlatformId !== b.openPlatformId && !bindsLater) ||
       (a.kind ?? 'mini_program') !== (b.kind ?? 'mini_program') ||
       JSON.stringify(a.redirectDomains ?? []) !== JSON.stringify(b.redirectDomains ?? []);
     if (known && differs(known, app)) {
@@ -221,6 +226,10 @@ export class SimulatorState {
     }
     const existing = this.user(app.appid, openid);
     if (existing) {
+      if (existing.unionid === undefined && app.openPlatformId) {
+        // The app was bound to an Open Platform account after this user first logged in.
+        existing.unionid = unionid ?? deriveUnionid(app.openPlatformId, app.appid, openid);
+      }
       if (unionid !== undefined && unionid !== existing.unionid) {
         throw new SimulatorInputError(`user ${openid} already has unionid ${existing.unionid}`, 409);
       }

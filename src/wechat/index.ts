@@ -4,13 +4,17 @@ export { WechatModule } from './wechat.module.js';
 export {
   WechatClient,
   type WechatContentCheck,
+  type WechatOAuthToken,
+  type WechatOAuthUserInfo,
   type WechatPhoneNumber,
   type WechatSession,
 } from './wechat.client.js';
-export type {
-  WechatAppCredentials,
-  WechatCallObservation,
-  WechatModuleOptions,
+export {
+  WECHAT_APP_KINDS,
+  type WechatAppCredentials,
+  type WechatAppKind,
+  type WechatCallObservation,
+  type WechatModuleOptions,
 } from './wechat-options.interface.js';
 export { WechatOptionsError } from './wechat-options.validation.js';
 export {

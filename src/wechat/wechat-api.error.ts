@@ -39,7 +39,9 @@ export type WechatApiName =
   | 'resetusersessionkey'
   | 'stable_token'
   | 'getuserphonenumber'
-  | 'msg_sec_check';
+  | 'msg_sec_check'
+  | 'sns/oauth2/access_token'
+  | 'sns/userinfo';
 
 const ERRCODE_KINDS: ReadonlyMap<number, WechatErrorKind> = new Map<number, WechatErrorKind>([
   [-1, 'BUSY'],

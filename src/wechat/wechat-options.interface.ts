@@ -2,12 +2,28 @@ import type { LoggerService } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
 import type { WechatApiName, WechatErrorKind } from './wechat-api.error.js';
 
-/** One mini program's credentials. @publicApi */
+/**
+ * What kind of WeChat app an appid is (docs/wechat-api-notes.md §14): a mini program (jscode2session and
+ * the `wxa/*` APIs), an Official Account (web pages inside WeChat, OAuth `snsapi_base`/`snsapi_userinfo`)
+ * or a website app (QR login, `snsapi_login`). Each has its own appid and AppSecret.
+ * @publicApi
+ */
+export type WechatAppKind = 'mini_program' | 'official_account' | 'website';
+
+/** @publicApi */
+export const WECHAT_APP_KINDS: readonly WechatAppKind[] = ['mini_program', 'official_account', 'website'];
+
+/** One app's credentials. @publicApi */
 export interface WechatAppCredentials {
   /** `wx` + 16 lowercase hex characters. */
   appid: string;
   /** The AppSecret. Never logged, never put in an error. */
   secret: string;
+  /**
+   * Default `mini_program`. Mini-program calls refuse an app of another kind, and the OAuth calls
+   * (`oauthAccessToken`) refuse a mini program, as MISCONFIGURED without a network call.
+   */
+  kind?: WechatAppKind;
 }
 
 /**
@@ -31,7 +47,10 @@ export interface WechatCallObservation {
  * @publicApi
  */
 export interface WechatModuleOptions {
-  /** One or more mini programs. Every client call names its appid; the first app is `defaultAppid`. */
+  /**
+   * One or more apps. Every client call names its appid; the first mini program is `defaultAppid`.
+   * Official Account and website apps (`kind`) serve only the OAuth calls.
+   */
   apps: WechatAppCredentials[];
   /** Default `https://api.weixin.qq.com`. Point it at the simulator in development and tests. */
   baseUrl?: string;

@@ -6,10 +6,11 @@ import {
   WECHAT_DEFAULT_REDIS_KEY_PREFIX,
   WECHAT_DEFAULT_TIMEOUT_MS,
 } from './wechat.constants.js';
-import type {
-  WechatAppCredentials,
-  WechatCallObservation,
-  WechatModuleOptions,
+import {
+  WECHAT_APP_KINDS,
+  type WechatAppCredentials,
+  type WechatCallObservation,
+  type WechatModuleOptions,
 } from './wechat-options.interface.js';
 
 /** Options after validation, with defaults applied. @internal */
@@ -75,7 +76,13 @@ export function resolveWechatOptions(options: WechatModuleOptions): ResolvedWech
       } else if (secret !== secret.trim()) {
         problems.push(`apps[${index}].secret has leading or trailing whitespace`);
       }
-      if (typeof appid === 'string' && typeof secret === 'string') apps.set(appid, { appid, secret });
+      const kind = app?.kind ?? 'mini_program';
+      if (!WECHAT_APP_KINDS.includes(kind)) {
+        problems.push(`apps[${index}].kind must be one of ${WECHAT_APP_KINDS.join(', ')}`);
+      }
+      if (typeof appid === 'string' && typeof secret === 'string') {
+        apps.set(appid, app?.kind === undefined ? { appid, secret } : { appid, secret, kind });
+      }
     });
   }
 
@@ -127,7 +134,11 @@ export function resolveWechatOptions(options: WechatModuleOptions): ResolvedWech
 
   return {
     apps,
-    defaultAppid: options.apps[0].appid,
+    // The first mini program: a login without an appid is a mini-program login. With none configured
+    // (an OAuth-only client) the first app, which every mini-program call then refuses.
+    defaultAppid: (
+      options.apps.find((app) => (app.kind ?? 'mini_program') === 'mini_program') ?? options.apps[0]
+    ).appid,
     baseUrl,
     timeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,

@@ -6,7 +6,7 @@ import { RedisAccessTokenStore } from './redis-access-token.store.js';
 import { WechatApiError, type WechatApiName } from './wechat-api.error.js';
 import { sessionKeySignature } from './wechat.crypto.js';
 import { WechatHttp, type WechatHttpRequest } from './wechat.http.js';
-import type { WechatAppCredentials, WechatModuleOptions } from './wechat-options.interface.js';
+import type { WechatAppCredentials, WechatAppKind, WechatModuleOptions } from './wechat-options.interface.js';
 import { resolveWechatOptions, type ResolvedWechatOptions } from './wechat-options.validation.js';
 import { requireNumber, requireObject, requireString, type WechatPayload } from './wechat-response.parser.js';
 
@@ -33,6 +33,50 @@ export interface WechatContentCheck {
   /** 100 = normal; 10001 ad, 20001 politics, 20002 porn, 20003 abuse, 20006 illegal, 20008 fraud, … */
   label: number;
 }
+
+/**
+ * `sns/oauth2/access_token` result (docs/wechat-api-notes.md §14.2): who authorized an Official Account
+ * or website app. `accessToken` is the user's token for `sns/userinfo`: it is not enumerable, so
+ * logging or serialising this object leaves it out. @publicApi
+ */
+export interface WechatOAuthToken {
+  openid: string;
+  /** The Open Platform unionid, when WeChat sends it here (`snsapi_userinfo`/`snsapi_login`; see §14.5). */
+  unionid?: string;
+  /** The scope the user granted, e.g. `snsapi_base`. */
+  scope: string;
+  /** Not enumerable: never logged, never serialised. */
+  readonly accessToken: string;
+  expiresInSeconds: number;
+  /**
+   * `is_snapshotuser: 1`: a virtual user of a snapshot page (§14.1), whose openid is no real person's.
+   */
+  snapshotUser: boolean;
+}
+
+/** `sns/userinfo` result (§14.4). @publicApi */
+export interface WechatOAuthUserInfo {
+  openid: string;
+  unionid?: string;
+  nickname: string;
+  /** 0 unknown, 1 male, 2 female. */
+  sex: number;
+  province: string;
+  city: string;
+  country: string;
+  /** Empty without an avatar; stops working when the user changes it. */
+  headimgurl: string;
+}
+
+/** The calls each kind of app may make: a mini program's calls fail for an Official Account, and back. */
+const APP_KINDS_BY_API: Partial<Record<WechatApiName, readonly WechatAppKind[]>> = {
+  jscode2session: ['mini_program'],
+  checksession: ['mini_program'],
+  resetusersessionkey: ['mini_program'],
+  getuserphonenumber: ['mini_program'],
+  msg_sec_check: ['mini_program'],
+  'sns/oauth2/access_token': ['official_account', 'website'],
+};
 
 const LOG_CONTEXT = 'WechatClient';
 const TOKEN_INVALID_ERRCODES = new Set([40001, 40014, 42001]);
@@ -95,9 +139,15 @@ export class WechatClient implements OnApplicationShutdown {
     return this.options.timeoutMs;
   }
 
-  /** Whether `appid` is one of the configured apps. */
+  /** Whether `appid` is one of the configured mini programs (the apps `code2Session` serves). */
   hasApp(appid: string): boolean {
-    return this.options.apps.has(appid);
+    return this.appKind(appid) === 'mini_program';
+  }
+
+  /** The kind of a configured app, or undefined for an appid not in the options. */
+  appKind(appid: string): WechatAppKind | undefined {
+    const app = typeof appid === 'string' ? this.options.apps.get(appid) : undefined;
+    return app ? (app.kind ?? 'mini_program') : undefined;
   }
 
   /**
@@ -246,6 +296,84 @@ export class WechatClient implements OnApplicationShutdown {
     return this.tokens.get(appid);
   }
 
+  /**
+   * Exchanges an Official Account or website OAuth code (GET /sns/oauth2/access_token, §14.2). Never
+   * retried: the code is single use (40163 on a second exchange), like a login code.
+   */
+  async oauthAccessToken(appid: string, code: string): Promise<WechatOAuthToken> {
+    const api = 'sns/oauth2/access_token';
+    const app = this.app(api, appid);
+    if (typeof code !== 'string' || code.length === 0) {
+      throw new WechatApiError({ api, kind: 'CODE_INVALID', detail: 'empty code' });
+    }
+    const payload = await this.http.call({
+      api,
+      method: 'GET',
+      path: '/sns/oauth2/access_token',
+      query: { appid, secret: app.secret, code, grant_type: 'authorization_code' },
+      secrets: [app.secret, code],
+    });
+    const token: WechatOAuthToken = {
+      openid: requireString(api, payload, 'openid'),
+      scope: typeof payload.scope === 'string' ? payload.scope : '',
+      expiresInSeconds: requireNumber(api, payload, 'expires_in'),
+      snapshotUser: payload.is_snapshotuser === 1 || payload.is_snapshotuser === '1',
+      accessToken: '',
+    };
+    if (typeof payload.unionid === 'string' && payload.unionid.length > 0) token.unionid = payload.unionid;
+    Object.defineProperty(token, 'accessToken', {
+      value: requireString(api, payload, 'access_token'),
+      enumerable: false,
+    });
+    return token;
+  }
+
+  /**
+   * The profile behind a user access token of scope `snsapi_userinfo` or `snsapi_login`
+   * (GET /sns/userinfo, §14.4); a `snsapi_base` token gets 48001 (MISCONFIGURED). Idempotent, so a -1
+   * is retried once.
+   */
+  async oauthUserInfo(accessToken: string, openid: string): Promise<WechatOAuthUserInfo> {
+    const api = 'sns/userinfo';
+    let payload: WechatPayload;
+    try {
+      payload = await this.retryBusyOnce(api, () =>
+        this.http.call({
+          api,
+          method: 'GET',
+          path: '/sns/userinfo',
+          query: { access_token: accessToken, openid, lang: 'zh_CN' },
+          secrets: [accessToken],
+        }),
+      );
+    } catch (error) {
+      // A user token we were just given that WeChat refuses, or an openid that is not the token's:
+      // our bug or WeChat's, never the user's; and never a reason to refresh the app's access token.
+      if (error instanceof WechatApiError && error.errcode !== undefined && error.kind !== 'BUSY') {
+        if ([40001, 40003, 41001, 42001].includes(error.errcode)) {
+          const { errcode, errmsg, rid } = error;
+          throw new WechatApiError({ api, kind: 'MISCONFIGURED', errcode, errmsg, rid });
+        }
+      }
+      throw error;
+    }
+    const text = (field: string): string => (typeof payload[field] === 'string' ? payload[field] : '');
+    const info: WechatOAuthUserInfo = {
+      openid: requireString(api, payload, 'openid'),
+      nickname: text('nickname'),
+      sex: typeof payload.sex === 'number' ? payload.sex : 0,
+      province: text('province'),
+      city: text('city'),
+      country: text('country'),
+      headimgurl: text('headimgurl'),
+    };
+    if (info.openid !== openid) {
+      throw new WechatApiError({ api, kind: 'MALFORMED', detail: 'openid mismatch' });
+    }
+    if (typeof payload.unionid === 'string' && payload.unionid.length > 0) info.unionid = payload.unionid;
+    return info;
+  }
+
   /** Closes the HTTP pool. The Redis connection belongs to the caller and stays open. */
   async close(): Promise<void> {
     await this.http.close();
@@ -259,6 +387,14 @@ export class WechatClient implements OnApplicationShutdown {
   private app(api: WechatApiName, appid: string): WechatAppCredentials {
     const app = typeof appid === 'string' ? this.options.apps.get(appid) : undefined;
     if (!app) throw new WechatApiError({ api, kind: 'MISCONFIGURED', detail: 'unknown appid' });
+    const kinds = APP_KINDS_BY_API[api];
+    if (kinds && !kinds.includes(app.kind ?? 'mini_program')) {
+      throw new WechatApiError({
+        api,
+        kind: 'MISCONFIGURED',
+        detail: `not for a ${app.kind ?? 'mini_program'}`,
+      });
+    }
     return app;
   }
 

@@ -20,7 +20,7 @@ export async function startTestApp(
   const saved = { ...process.env };
   for (const key of Object.keys(process.env)) {
     if (
-      /^(NODE_ENV|PORT|HOST|DATABASE_URL|SQLITE_PATH|DB_|REDIS_|WECHAT_|SESSION_|AUTH_|RATE_|TRUST_|SWAGGER_|AVATAR_|LOG_|REQUEST_|AUDIT_|METRICS_)/.test(
+      /^(NODE_ENV|PORT|HOST|DATABASE_URL|SQLITE_PATH|DB_|REDIS_|WECHAT_|SESSION_|AUTH_|RATE_|TRUST_|SWAGGER_|AVATAR_|LOG_|REQUEST_|AUDIT_|METRICS_|OAUTH_)/.test(
         key,
       )
     ) {

@@ -1,24 +1,7 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { SessionSummaryDto } from '../../auth/openapi/index.js';
+import { IdentityDto } from '../../profile/dto/identity.dto.js';
 import { AdminUserDto } from './admin-user.dto.js';
-
-/** One way the person logs in: today one mini program's openid per user. */
-export class IdentityDto {
-  @ApiProperty({ enum: ['mini_program'], example: 'mini_program' })
-  kind!: 'mini_program';
-
-  @ApiProperty({ example: 'wx4f4bc4dec97d474b' })
-  appid!: string;
-
-  @ApiProperty({ example: 'o_example_openid' })
-  openid!: string;
-
-  @ApiProperty({ example: '2026-11-21T06:00:00.000Z' })
-  firstSeenAt!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: '2026-11-30T08:00:00.000Z' })
-  lastSeenAt!: string | null;
-}
 
 /** A live session as an operator sees it: the user's own listing without `current`; never a token. */
 export class AdminSessionDto extends OmitType(SessionSummaryDto, ['current'] as const) {}

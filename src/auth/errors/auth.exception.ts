@@ -7,6 +7,8 @@ export const AuthErrorCode = errorCodes(
   'SESSION_INVALID',
   'SESSION_EXPIRED',
   'SESSION_NOT_FOUND',
+  'SESSION_WRONG_APP',
+  'CLOUD_HOSTING_IDENTITY_MISSING',
   'SESSION_STORE_UNAVAILABLE',
   'UNKNOWN_APPID',
   'LOGIN_CODE_INVALID',
@@ -46,3 +48,6 @@ export const databaseUnavailable = () =>
 export const userBanned = () => apiError('USER_BANNED', 'This account is suspended');
 
 export const unknownAppid = () => apiError('UNKNOWN_APPID', 'This service does not serve that appid');
+
+export const sessionWrongApp = () =>
+  apiError('SESSION_WRONG_APP', 'This route does not accept sessions of the app you logged in with');

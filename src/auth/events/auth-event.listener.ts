@@ -9,7 +9,8 @@ import type { ResolvedAuthOptions } from '../auth-options.validation.js';
  * before the module's own code runs, so the host records those from the HTTP response instead.
  * @publicApi
  */
-export type AuthEventKind = 'login.succeeded' | 'logout' | 'session.revoked' | 'sessions.revoked_all';
+export type AuthEventKind =
+  'login.succeeded' | 'logout' | 'session.revoked' | 'sessions.revoked_all' | 'accounts.merged';
 
 /** One auth event. Never carries a token, a login code or a session_key. @publicApi */
 export interface AuthEvent {
@@ -23,6 +24,8 @@ export interface AuthEvent {
    * (login), ended (logout) or revoked (`DELETE /auth/sessions/:id`).
    */
   sessionId?: string;
+  /** `accounts.merged`: the users merged into `userId` by this login (their sessions moved to it). */
+  mergedUserIds?: number[];
 }
 
 /**

@@ -1,8 +1,22 @@
-import { HttpException, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { applyErrorHeaders } from '../../common/api.exception.js';
-import { AUTH_FAILED_LOOKUP_PROPERTY, AUTH_SESSION_PROPERTY, IS_PUBLIC_KEY } from '../auth.constants.js';
-import { sessionInvalid } from '../errors/auth.exception.js';
+import {
+  AUTH_FAILED_LOOKUP_PROPERTY,
+  AUTH_RESOLVED_OPTIONS,
+  AUTH_SESSION_PROPERTY,
+  IS_PUBLIC_KEY,
+} from '../auth.constants.js';
+import type { ResolvedAuthOptions } from '../auth-options.validation.js';
+import { FOR_APPS_KEY } from '../decorators/for-apps.decorator.js';
+import { sessionInvalid, sessionWrongApp } from '../errors/auth.exception.js';
 import { SessionService } from '../session/session.service.js';
 import { hashSessionToken, parseBearerToken } from '../session/session-token.js';
 import { SessionLookupHook } from './session-lookup.hook.js';
@@ -30,18 +44,25 @@ export function markTokenLookupFailed(request: unknown): void {
  * The global guard: every route needs `Authorization: Bearer <token>` unless marked `@Public()`.
  * Only that header is read (never query strings or cookies, which leak into logs and caches). One
  * store read per request; no database access. A {@link SessionLookupHook}, when provided, is called as
- * the read starts.
+ * the read starts. A route bound to some apps (`@ForApps()`, or the module's `sessionApps`) refuses a
+ * session of another app with 403 `SESSION_WRONG_APP`.
  * @publicApi
  */
 @Injectable()
 export class SessionTokenGuard implements CanActivate {
   private readonly publicRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+  private readonly routeApps = new WeakMap<object, WeakMap<object, ReadonlySet<string> | null>>();
+  /** The module's `sessionApps`: what routes without `@ForApps()` accept (null: any app). */
+  private readonly serviceApps: ReadonlySet<string> | null;
 
   constructor(
     protected readonly reflector: Reflector,
     protected readonly sessions: SessionService,
     @Optional() protected readonly lookupHook?: SessionLookupHook,
-  ) {}
+    @Optional() @Inject(AUTH_RESOLVED_OPTIONS) options?: Pick<ResolvedAuthOptions, 'sessionApps'>,
+  ) {
+    this.serviceApps = options?.sessionApps ?? null;
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http' || this.isPublic(context)) return true;
@@ -64,6 +85,8 @@ export class SessionTokenGuard implements CanActivate {
     // `then`, not async/await: one promise fewer on every guarded request.
     return this.sessions.authenticateHash(tokenHash).then(
       (session) => {
+        const apps = this.allowedApps(context);
+        if (apps !== null && !apps.has(session.record.appid)) return refuse(sessionWrongApp());
         this.sessions.touchIfDue(session);
         (request as Record<string, unknown>)[AUTH_SESSION_PROPERTY] = session;
         return true;
@@ -88,6 +111,27 @@ export class SessionTokenGuard implements CanActivate {
       byHandler.set(handler, isPublic);
     }
     return isPublic;
+  }
+
+  /**
+   * The appids whose sessions this route accepts (`@ForApps()` on the method, else on the class, else
+   * the module's `sessionApps`), or null for any. Read once per route, like {@link isPublic}.
+   */
+  protected allowedApps(context: ExecutionContext): ReadonlySet<string> | null {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.routeApps.get(controller);
+    if (!byHandler) this.routeApps.set(controller, (byHandler = new WeakMap()));
+    let apps = byHandler.get(handler);
+    if (apps === undefined) {
+      const listed = this.reflector.getAllAndOverride<readonly string[] | undefined>(FOR_APPS_KEY, [
+        handler,
+        controller,
+      ]);
+      apps = listed ? new Set(listed) : this.serviceApps;
+      byHandler.set(handler, apps);
+    }
+    return apps;
   }
 
   protected extractToken(request: {

@@ -31,6 +31,28 @@ export class ErrorResponseDto implements ErrorResponseBody {
     type: [String],
   })
   failing?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      '`ACCOUNT_CONFLICT` (409) only: the existing accounts the login points at, how each matched, and ' +
+      'whether a login with `merge: true` may join them',
+    example: {
+      mergeable: true,
+      accounts: [
+        {
+          matchedBy: ['identity'],
+          apps: [{ appid: 'wx0123456789abcdef', kind: 'mini_program' }],
+          createdAt: '2026-10-01T08:00:00.000Z',
+        },
+        {
+          matchedBy: ['unionid'],
+          apps: [{ appid: 'wx4f4bc4dec97d474b', kind: 'mini_program' }],
+          createdAt: '2026-11-20T09:30:00.000Z',
+        },
+      ],
+    },
+  })
+  conflict?: { accounts: unknown[]; mergeable: boolean };
 }
 
 /** @publicApi */
@@ -50,6 +72,22 @@ export class LoginRequestDto implements LoginRequest {
     pattern: LOGIN_APPID_PATTERN.source,
   })
   appid?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The phone-number button's code (`getPhoneNumber` → `e.detail.code`): the login also verifies and " +
+      'binds the number, and joins the person who already owns it (README "One person across WeChat")',
+    example: 'e31968a7f94cc5ee25fafc2aef2773f0bb8c3937b22520eb8ee345274d00c144',
+    pattern: LOGIN_CODE_PATTERN.source,
+  })
+  phoneCode?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'After a 409 ACCOUNT_CONFLICT the person confirmed: merge the accounts the login points at instead',
+    example: false,
+  })
+  merge?: boolean;
 }
 
 /** `user` is described by `documentAuthApi({ userSnapshot })`: its shape is the host app's. @publicApi */

@@ -14,6 +14,7 @@ import { AUTHENTICATED_ROUTE_KEY } from '../auth.constants.js';
 import { AuthController } from '../auth.controller.js';
 import { BEARER_SCHEME } from '../decorators/authenticated.decorator.js';
 import { ErrorResponseDto, LoginRequestDto, LoginResponseDto, SessionSummaryDto } from './auth-dtos.js';
+import { documentOAuthApi } from './document-oauth-api.js';
 
 /** @publicApi */
 export interface DocumentAuthApiOptions {
@@ -41,6 +42,9 @@ const AUTH_ROUTES: Record<Method, RouteDoc> = {
     errors: [
       'VALIDATION_FAILED',
       'UNKNOWN_APPID',
+      'PHONE_CODE_INVALID',
+      'USER_BANNED',
+      'ACCOUNT_CONFLICT',
       'LOGIN_CODE_INVALID',
       'LOGIN_CODE_USED',
       'WECHAT_RISK_BLOCKED',
@@ -107,6 +111,8 @@ export function documentAuthApi(app: INestApplication, options: DocumentAuthApiO
       decorate(AuthController.prototype, name, decorators);
     }
     ApiProperty({ type: options.userSnapshot ?? Object, nullable: true })(LoginResponseDto.prototype, 'user');
+    // The web login's routes (in the document only when the app declares them: oauthRoutes).
+    documentOAuthApi();
   }
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {

@@ -1,56 +1,14 @@
 import type { UserSnapshot } from '../session/session.store.js';
+import type { LoginEvidence, MergedUser, WechatIdentity } from '../../common/identity.js';
 
-/**
- * What kind of WeChat app an identity belongs to: a mini program (`wx.login`), an Official Account's
- * in-WeChat web pages (OAuth `snsapi_base`/`snsapi_userinfo`), a website's QR login (`snsapi_login`)
- * or a mobile app (the Open Platform's app login).
- * @publicApi
- */
-export type IdentityKind = 'mini_program' | 'official_account' | 'website' | 'mobile_app';
-
-/** @publicApi */
-export const IDENTITY_KINDS: readonly IdentityKind[] = [
-  'mini_program',
-  'official_account',
-  'website',
-  'mobile_app',
-];
-
-/**
- * Who WeChat says logged in: the openid is per app; the unionid is the same person across every app
- * bound to one WeChat Open Platform account, and only present for such apps.
- * @publicApi
- */
-export interface WechatIdentity {
-  appid: string;
-  openid: string;
-  unionid?: string;
-  /** Default `mini_program`. */
-  kind?: IdentityKind;
-}
-
-/**
- * A phone number WeChat verified for this login (the phone-number button's code, exchanged in the
- * same request): evidence that the person who owns it is the one logging in.
- * @publicApi
- */
-export interface VerifiedPhone {
-  /** As WeChat gives it, with its country code if not Chinese (e.g. `13800138000`). */
-  phoneNumber: string;
-  purePhoneNumber: string;
-  countryCode: string;
-}
-
-/**
- * What a login proves besides its identity, for the linking rules: a verified phone number, and
- * whether the person logging in asks for their accounts to be merged when the evidence points at two.
- * @publicApi
- */
-export interface LoginEvidence {
-  phone?: VerifiedPhone;
-  /** Merge instead of answering 409 ACCOUNT_CONFLICT: the login itself proves both identities. */
-  merge?: boolean;
-}
+export {
+  IDENTITY_KINDS,
+  type IdentityKind,
+  type LoginEvidence,
+  type MergedUser,
+  type VerifiedPhone,
+  type WechatIdentity,
+} from '../../common/identity.js';
 
 /** The host app's user behind a WeChat identity. @publicApi */
 export interface AuthUser {
@@ -66,6 +24,11 @@ export interface AuthUser {
    * and issues no session. Revoking the user's existing sessions is the host app's part of a ban.
    */
   banned?: boolean;
+  /**
+   * Users this login merged into this one (`LoginEvidence.merge`), with the apps their sessions were
+   * in: the module moves those sessions (and session_keys) to this user.
+   */
+  merged?: MergedUser[];
 }
 
 /**

@@ -74,6 +74,25 @@ export class MemorySessionStore extends SessionStore {
     return sessions.length;
   }
 
+  override async moveUser(
+    appid: string,
+    fromUserId: number,
+    toUserId: number,
+    snapshot: UserSnapshot | null,
+  ): Promise<number> {
+    const sessions = await this.listForUser(appid, fromUserId);
+    for (const { tokenHash } of sessions) {
+      const entry = this.sessions.get(tokenHash)!;
+      entry.value = { ...entry.value, userId: toUserId, snapshot };
+    }
+    const key = this.sessionKeys.get(`${appid}:${fromUserId}`);
+    if (key) {
+      this.sessionKeys.set(`${appid}:${toUserId}`, key);
+      this.sessionKeys.delete(`${appid}:${fromUserId}`);
+    }
+    return sessions.length;
+  }
+
   async saveSessionKey(
     appid: string,
     userId: number,

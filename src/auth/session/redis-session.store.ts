@@ -255,6 +255,53 @@ export class RedisSessionStore extends SessionStore {
     });
   }
 
+  /**
+   * Each session is rewritten (same key, same expiry, `XX`: never resurrected), indexed under the new
+   * user, and only then dropped from the old user's index, so it is listed somewhere at every moment.
+   */
+  override moveUser(
+    appid: string,
+    fromUserId: number,
+    toUserId: number,
+    snapshot: UserSnapshot | null,
+  ): Promise<number> {
+    return this.run('move-user', async () => {
+      const entries = Object.entries(await this.redis.hgetall(this.indexKey(appid, fromUserId)));
+      const moved: string[] = [];
+      for (const [id, tokenHash] of entries) {
+        const key = this.sessionKey(tokenHash);
+        const record = parseRecord(await this.redis.get(key));
+        if (!record) continue;
+        await this.redis.set(key, JSON.stringify({ ...record, userId: toUserId, snapshot }), 'KEEPTTL', 'XX');
+        const now = Date.now();
+        // The index outlives every session it lists; a day past the cap covers the expired-record margin.
+        const indexUntil = record.absoluteExpiresAt + 24 * 3600 * 1000;
+        await ADD_TO_INDEX.run(
+          this.batch,
+          [this.indexKey(appid, toUserId), this.orderKey(appid, toUserId)],
+          [id, tokenHash, indexUntil, record.createdAt, 0, now],
+        );
+        moved.push(id);
+      }
+      if (moved.length > 0) {
+        await this.redis.eval(
+          REMOVE_FROM_INDEX,
+          2,
+          this.indexKey(appid, fromUserId),
+          this.orderKey(appid, fromUserId),
+          ...moved,
+        );
+      }
+      const oldKey = this.userKey(appid, fromUserId, 'session-key');
+      const [sealed, ttl] = await Promise.all([this.redis.get(oldKey), this.redis.pttl(oldKey)]);
+      if (sealed !== null && ttl > 0) {
+        await this.redis.set(this.userKey(appid, toUserId, 'session-key'), sealed, 'PX', ttl);
+        await this.redis.del(oldKey);
+      }
+      return moved.length;
+    });
+  }
+
   async saveSessionKey(
     appid: string,
     userId: number,

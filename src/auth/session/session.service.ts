@@ -210,6 +210,16 @@ export class SessionService {
   }
 
   /** Replaces the user snapshot in all of a user's sessions; call after changing what it mirrors. */
+  /** After a merge of users: `fromUserId`'s sessions and session_key in `appid` become `toUserId`'s. */
+  moveUser(
+    appid: string,
+    fromUserId: number,
+    toUserId: number,
+    snapshot: UserSnapshot | null,
+  ): Promise<number> {
+    return this.guard(() => this.store.moveUser(appid, fromUserId, toUserId, snapshot));
+  }
+
   updateSnapshot(appid: string, userId: number, snapshot: UserSnapshot): Promise<void> {
     return this.guard(() => this.store.updateSnapshot(appid, userId, snapshot));
   }

@@ -108,6 +108,25 @@ export abstract class SessionStore {
    */
   abstract deleteSessionKey(appid: string, userId: number): Promise<void>;
 
+  /**
+   * After two users were merged: every session of `fromUserId` in `appid` becomes `toUserId`'s (same
+   * token, same expiry, the new snapshot), and so does its sealed session_key. Returns how many
+   * sessions moved. This default cannot move: it revokes them (their devices log in again, and land
+   * on the merged user) and forgets the key; the built-in stores override it.
+   */
+  async moveUser(
+    appid: string,
+    fromUserId: number,
+    toUserId: number,
+    snapshot: UserSnapshot | null,
+  ): Promise<number> {
+    void toUserId;
+    void snapshot;
+    await this.revokeAll(appid, fromUserId);
+    await this.deleteSessionKey(appid, fromUserId);
+    return 0;
+  }
+
   /** Releases connections the store opened itself. */
   async close(): Promise<void> {}
 }

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { SessionSummaryDto } from '../../auth/openapi/index.js';
 import type { SessionSummary } from '../../auth/index.js';
 import type { UserProfile } from '../../user/user-profile.js';
+import { IdentityDto } from './identity.dto.js';
 import { UserProfileDto } from './user-profile.dto.js';
 
 /** The phone number as bound with `POST /users/me/phone`. @publicApi */
@@ -18,10 +19,10 @@ export class ExportedPhoneDto {
 
 /** The WeChat identifiers stored for the user: theirs to see (PIPL), never in any other answer. @publicApi */
 export class ExportedWechatIdentityDto {
-  @ApiProperty({ description: 'The mini program the account belongs to', example: 'wx4f4bc4dec97d474b' })
+  @ApiProperty({ description: 'The app of the session that asked', example: 'wx4f4bc4dec97d474b' })
   appid!: string;
 
-  @ApiProperty({ description: "The user's openid in that mini program", example: 'o_example_openid' })
+  @ApiProperty({ description: "The user's openid in that app", example: 'o_example_openid' })
   openid!: string;
 
   @ApiProperty({
@@ -44,6 +45,8 @@ export interface AccountExport {
   profile: UserProfile;
   phone: ExportedPhoneDto;
   wechat: ExportedWechatIdentityDto;
+  /** Every app the person logs in with. */
+  identities: IdentityDto[];
   createdAt: string;
   updatedAt: string;
   lastLoginAt: string | null;
@@ -63,6 +66,21 @@ export class AccountExportDto implements AccountExport {
 
   @ApiProperty({ type: ExportedWechatIdentityDto })
   wechat!: ExportedWechatIdentityDto;
+
+  @ApiProperty({
+    type: [IdentityDto],
+    description: 'Every app the person logs in with',
+    example: [
+      {
+        kind: 'mini_program',
+        appid: 'wx4f4bc4dec97d474b',
+        openid: 'o_example_openid',
+        firstSeenAt: '2026-11-21T06:00:00.000Z',
+        lastSeenAt: '2026-11-30T08:00:00.000Z',
+      },
+    ],
+  })
+  identities!: IdentityDto[];
 
   @ApiProperty({
     description: 'When the account was created (first login)',

@@ -17,6 +17,8 @@ Page({
   data: {
     user: null,
     saving: false,
+    /** The user agreed to join the accounts of a conflicting phone login: the next tap merges. */
+    mergeAccounts: false,
   },
 
   async onLoad() {
@@ -57,6 +59,54 @@ Page({
   /** <button open-type="getPhoneNumber">: the client sends detail.code; a tap before login still works. */
   async onGetPhoneNumber(event) {
     await this.save(() => app.auth.getPhoneNumber(event));
+  },
+
+  /**
+   * Phone-number login (<button open-type="getPhoneNumber">): wx.login, then POST /auth/login with the
+   * login code and the button's phone code. The server logs in as the person who owns the verified
+   * number, an account made in another of our mini programs included.
+   */
+  async onPhoneLogin(event) {
+    await this.phoneLogin(event, false);
+  },
+
+  /** The second tap after the user agreed to join the accounts (a phone code works once). */
+  async onPhoneLoginMerge(event) {
+    await this.phoneLogin(event, true);
+  },
+
+  async phoneLogin(event, merge) {
+    this.setData({ saving: true });
+    try {
+      const session = await app.auth.loginWithPhoneNumber(event, { merge });
+      this.setData({ user: session.user, mergeAccounts: false });
+    } catch (error) {
+      if (error.code === 'ACCOUNT_CONFLICT') await this.askToMerge(error);
+      else if (DECLINED.indexOf(error.code) < 0) this.showError(error);
+    } finally {
+      this.setData({ saving: false });
+    }
+  },
+
+  /** 409 ACCOUNT_CONFLICT: the number and this WeChat account belong to two accounts. Ask before joining. */
+  async askToMerge(conflict) {
+    this.setData({ mergeAccounts: false });
+    if (!conflict.mergeable) {
+      wx.showModal({
+        title: 'Two accounts',
+        content: 'These accounts cannot be joined here; contact support.',
+        showCancel: false,
+      });
+      return;
+    }
+    const since = conflict.accounts.map((account) => account.createdAt.slice(0, 10)).join(' and ');
+    const { confirm } = await wx.showModal({
+      title: 'Two accounts',
+      content: `This number and your WeChat account belong to two accounts (created ${since}). Join them into one?`,
+      confirmText: 'Join',
+    });
+    // Joining needs a fresh phone code, hence a second tap on the button.
+    if (confirm) this.setData({ mergeAccounts: true });
   },
 
   async save(change) {

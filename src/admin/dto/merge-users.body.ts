@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, Min } from 'class-validator';
+
+export class MergeUsersBody {
+  @ApiProperty({ example: 42, description: 'The user merged into the one in the path, then deleted' })
+  @IsInt()
+  @Min(1)
+  fromUserId!: number;
+}
