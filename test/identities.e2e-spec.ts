@@ -22,6 +22,15 @@ const ALL = [SHOP, SERVICE, ...LATE];
 const ALICE = 'alice-identities-credential-0123456789';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const newUnionid = () => 'oU' + randomBytes(14).toString('base64url').slice(0, 26);
+/** The value `read` settles on within a second (for effects that follow an answer). */
+async function eventually<T>(read: () => Promise<T>): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 20 && !value; i++) {
+    await sleep(50);
+    value = await read();
+  }
+  return value;
+}
 const newPhone = () => '139' + String(10_000_000 + Math.floor(Math.random() * 89_999_999));
 
 describe('one person across WeChat apps', () => {
@@ -220,6 +229,8 @@ describe('one person across WeChat apps', () => {
     expect(movedSession.body).toMatchObject({ id: survivor, nickname: 'first', phoneNumber: phone });
     const listed = await http('GET', `${stack.url}/auth/sessions`, { token: second.token });
     expect(listed.body).toHaveLength(1);
+    // The survivor's own earlier session shows the merged profile too (the phone came with the merge).
+    await expect(eventually(async () => (await me(first.token)).body.phoneNumber)).resolves.toBe(phone);
     // Audited, with the merged user's id.
     await sleep(400); // the audit trail writes in batches every 250 ms
     const [event] = (await stack.db.query(

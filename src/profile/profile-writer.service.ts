@@ -32,6 +32,22 @@ export class ProfileWriter {
   }
 
   /**
+   * Puts the user's current profile into their sessions in every app (after a merge changed it behind
+   * the sessions' back). 404 if the user is gone.
+   */
+  async refreshSessions(userId: number): Promise<void> {
+    const user = await loadUserOr404(this.logger, this.users, userId);
+    await this.publish(userId, mapUserProfile(user));
+  }
+
+  /** The person's sessions in every app they use carry the profile (`alsoIn`: an app the row may not list yet). */
+  private async publish(userId: number, profile: UserProfile, alsoIn?: string): Promise<void> {
+    const appids = await userDatabaseCall(this.logger, 'read', () => this.users.appidsOf(userId));
+    if (alsoIn !== undefined && !appids.includes(alsoIn)) appids.push(alsoIn);
+    for (const appid of appids) await this.sessions.updateSnapshot(appid, userId, profile);
+  }
+
+  /**
    * The openid the caller's session logged in with (in the session's app): what WeChat's per-user
    * APIs take. Sessions from before identities existed do not carry it; the identity table does.
    */
@@ -59,10 +75,7 @@ export class ProfileWriter {
       this.users.updateProfile(caller.userId, patch),
     );
     const profile = mapUserProfile(user);
-    // The person's sessions in every app they use carry the profile.
-    const appids = await userDatabaseCall(this.logger, 'read', () => this.users.appidsOf(caller.userId));
-    if (!appids.includes(caller.appid)) appids.push(caller.appid);
-    for (const appid of appids) await this.sessions.updateSnapshot(appid, caller.userId, profile);
+    await this.publish(caller.userId, profile, caller.appid);
     if (previousFile && previousFile !== user.avatarFile) {
       await this.avatars.releaseQuietly(previousFile, caller.userId);
     }

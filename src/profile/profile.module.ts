@@ -5,6 +5,7 @@ import { AvatarFileStore } from './avatar-file-store.js';
 import { AvatarFilesController } from './avatar-files.controller.js';
 import { AvatarReferences } from './avatar-references.service.js';
 import { AvatarStorageService } from './avatar-storage.service.js';
+import { MergedPersonSessions } from './merged-person-sessions.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';
 import { OpenDataService } from './open-data.service.js';
 import { PhoneBindingService } from './phone-binding.service.js';
@@ -33,6 +34,7 @@ import { UsersController } from './users.controller.js';
     OpenDataService,
     SessionKeyCheckService,
     NoQueryParamsGuard,
+    MergedPersonSessions,
   ],
   // The operator API deletes accounts the way their users do.
   exports: [AccountService],

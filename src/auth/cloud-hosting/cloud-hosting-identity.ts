@@ -4,13 +4,13 @@ import { CLOUD_HOSTING_LOGIN_SOURCES } from './cloud-hosting.constants.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-// Node lower-cases header names. Shapes as in docs/wechat-api-notes.md §1.2, with room to spare.
+// Node lower-cases header names. Shapes as in docs/wechat-api-notes.md §1.2 and §15, with room to spare.
 const APPID = /^wx[0-9a-f]{16}$/;
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The caller's WeChat identity as Cloud Hosting injects it into a `wx.cloud.callContainer` request
- * (https://developers.weixin.qq.com/miniprogram/dev/wxcloudrun/src/development/weixin/):
+ * (docs/wechat-api-notes.md §15):
  * `X-WX-APPID`/`X-WX-OPENID`/`X-WX-UNIONID`, or, when the call uses another account's environment
  * (resource sharing: `X-WX-OPENID` is then absent), the calling app's `X-WX-FROM-APPID`/
  * `X-WX-FROM-OPENID`/`X-WX-FROM-UNIONID`. `X-WX-SOURCE` must name a mini program call
