@@ -155,10 +155,12 @@ describe('web login: Official Account and website OAuth', () => {
   async function webLogin(
     appid: string,
     scope: string,
-    options: { person?: string; browser?: Browser; redirect?: string } = {},
+    options: { person?: string; browser?: Browser; redirect?: string; merge?: boolean } = {},
   ): Promise<{ final: Hop; callback: URL; browser: Browser }> {
     const browser = options.browser ?? new Browser();
-    const started = await start(browser, appid, { redirect: options.redirect ?? `${FRONT}/done`, scope });
+    const query: Record<string, string> = { redirect: options.redirect ?? `${FRONT}/done`, scope };
+    if (options.merge) query.merge = 'true';
+    const started = await start(browser, appid, query);
     expect(started.status).toBe(302);
     const callback = await authorizeAt(started.location!, options.person);
     const final = await browser.get(callback.toString());
@@ -255,6 +257,32 @@ describe('web login: Official Account and website OAuth', () => {
     expect(users.map((user) => user.status)).toEqual([200, 200]);
     // Needs the person/identity model (users joined by unionid): the same user as the mini program's.
     expect(users.map((user) => user.body.id)).toEqual([miniUser, miniUser]);
+  });
+
+  test('a web login whose unionid belongs to another account lands on the page as ACCOUNT_CONFLICT; merge=true joins them', async () => {
+    const person = `bob-${randomBytes(4).toString('hex')}`;
+    // snsapi_base carries no unionid: the Official Account identity becomes a person of its own.
+    const silent = fragmentOf((await webLogin(OA.appid, 'snsapi_base', { person })).final);
+    const first = (await me(silent.get('token')!)).body.id;
+    // The mini program's login carries the unionid, which nobody holds yet: a second person.
+    const { code } = await sim.mintLoginCode({ appid: MINI.appid, person });
+    const mini = await http('POST', `${app.url}/auth/login`, { body: { code } });
+    secrets.add(mini.body.token);
+    expect(mini.body.user.id).not.toBe(first);
+
+    // snsapi_userinfo reveals the unionid: the identity's person and the unionid's person differ.
+    const conflict = fragmentOf((await webLogin(OA.appid, 'snsapi_userinfo', { person })).final);
+    expect(Object.fromEntries(conflict)).toEqual({ error: 'ACCOUNT_CONFLICT', mergeable: 'true' });
+    expect((await me(mini.body.token)).body.id).toBe(mini.body.user.id);
+
+    const merged = fragmentOf((await webLogin(OA.appid, 'snsapi_userinfo', { person, merge: true })).final);
+    const survivor = Math.min(first, mini.body.user.id);
+    expect((await me(merged.get('token')!)).body.id).toBe(survivor);
+    // The mini program's session moved to the surviving person.
+    expect((await me(mini.body.token)).body.id).toBe(survivor);
+
+    const badMerge = await start(new Browser(), OA.appid, { redirect: `${FRONT}/done`, merge: 'yes' });
+    expect(badMerge.status).toBe(400);
   });
 
   describe('the state is bound to the browser and used once', () => {
@@ -470,6 +498,7 @@ describe('web login: Official Account and website OAuth', () => {
     expect(callback.description).toContain('`OAUTH_DENIED`');
     expect(authorize.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
       'appid',
+      'merge',
       'redirect',
       'scope',
     ]);

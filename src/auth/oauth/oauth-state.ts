@@ -11,6 +11,8 @@ export interface OAuthStartedLogin {
   scope: OAuthScope;
   /** The allow-listed URL the browser goes to at the end. */
   redirect: string;
+  /** The person confirmed a merge (after an `ACCOUNT_CONFLICT`): the login merges instead. */
+  merge?: boolean;
   /** Unix ms. */
   expiresAt: number;
 }

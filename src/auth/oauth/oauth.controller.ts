@@ -28,10 +28,11 @@ export class OAuthController {
     @Param('appid') appid: string,
     @Query('redirect') redirect: unknown,
     @Query('scope') scope: unknown,
+    @Query('merge') merge: unknown,
     @Req() request: HttpRequest,
     @Res({ passthrough: true }) reply: unknown,
   ): { url: string; statusCode: number } {
-    return send(reply, this.oauth.start(appid, { redirect, scope }, requestBase(request)));
+    return send(reply, this.oauth.start(appid, { redirect, scope, merge }, requestBase(request)));
   }
 
   @Get(':appid/callback')

@@ -34,6 +34,8 @@ export interface OAuthRedirect {
 export interface OAuthStartQuery {
   redirect?: unknown;
   scope?: unknown;
+  /** `true` after an ACCOUNT_CONFLICT the person confirmed: the login then merges the accounts. */
+  merge?: unknown;
 }
 
 /** What WeChat's redirect back to the callback carries. @internal */
@@ -99,6 +101,9 @@ export class OAuthService {
     if (typeof query.redirect !== 'string' || query.redirect.length === 0) {
       throw apiError('VALIDATION_FAILED', 'redirect (the page to return to) is required');
     }
+    if (query.merge !== undefined && query.merge !== 'true' && query.merge !== 'false') {
+      throw apiError('VALIDATION_FAILED', 'merge must be true or false');
+    }
     const redirect = this.allowedRedirect(query.redirect);
     const state = newOAuthState();
     const callback = this.callbackUrl(appid, requestBase);
@@ -109,6 +114,7 @@ export class OAuthService {
       redirect,
       expiresAt: Date.now() + this.options.stateTtlSeconds * 1000,
     };
+    if (query.merge === 'true') login.merge = true;
     const authorize = new URL(`${this.options.authorizeBaseUrl}${page.path}`);
     // WeChat wants exactly these, in this order, and the literal #wechat_redirect (§14.1).
     authorize.search = new URLSearchParams({
@@ -173,13 +179,16 @@ export class OAuthService {
     }
     if (identity.unionid === undefined) delete identity.unionid;
     try {
-      const session = await this.auth.loginIdentity(identity, userAgent, request);
+      const evidence = started.merge ? { merge: true } : {};
+      const session = await this.auth.loginIdentity(identity, userAgent, request, evidence);
       return finish({ token: session.token, expiresAt: session.expiresAt });
     } catch (error) {
-      // The page can show these; a conflict needs its `conflict.accounts` body, so it is answered as such.
-      if (error instanceof ApiException && !(error instanceof AccountConflictError)) {
-        return finish({ error: error.code });
+      // Back to the page, which can explain it: a browser left on a JSON answer is a dead end. A
+      // mergeable conflict is resolved by starting again with merge=true once the person agrees.
+      if (error instanceof AccountConflictError) {
+        return finish({ error: error.code, mergeable: String(error.mergeable) });
       }
+      if (error instanceof ApiException) return finish({ error: error.code });
       throw error;
     }
   }

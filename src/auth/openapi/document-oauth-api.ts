@@ -23,6 +23,7 @@ const FRAGMENT_ERRORS: ErrorCode[] = [
   'WECHAT_UNAVAILABLE',
   'USER_BANNED',
   'DATABASE_UNAVAILABLE',
+  'ACCOUNT_CONFLICT',
 ];
 
 const ROUTES: Record<Method, { decorators: MethodDecorator[]; errors: ErrorCode[] }> = {
@@ -48,6 +49,13 @@ const ROUTES: Record<Method, { decorators: MethodDecorator[]; errors: ErrorCode[
         description:
           'Official Account: `snsapi_base` (default, silent) or `snsapi_userinfo`; website: `snsapi_login` (default)',
       }),
+      ApiQuery({
+        name: 'merge',
+        required: false,
+        enum: ['true', 'false'],
+        description:
+          'After `#error=ACCOUNT_CONFLICT&mergeable=true` and the person agreeing: merge the accounts this login points at',
+      }),
       ApiResponse({ status: 302, description: "To WeChat's page, with our callback and a fresh `state`" }),
     ],
     errors: ['VALIDATION_FAILED', 'UNKNOWN_APPID', 'OAUTH_REDIRECT_NOT_ALLOWED'],
@@ -59,7 +67,7 @@ const ROUTES: Record<Method, { decorators: MethodDecorator[]; errors: ErrorCode[
           "WeChat's redirect back: checks the state, logs in, 302 to the page with the session in the fragment",
         description:
           "302 to the login's page with `#token=…&expiresAt=…` (use it as `Authorization: Bearer <token>`), " +
-          'or with `#error=<CODE>`, one of: ' +
+          'or with `#error=<CODE>` (`ACCOUNT_CONFLICT` adds `&mergeable=true|false`), one of: ' +
           FRAGMENT_ERRORS.map((code) => `\`${code}\``).join(', ') +
           ' (see the error codes). Never in the query.',
       }),
@@ -79,7 +87,6 @@ const ROUTES: Record<Method, { decorators: MethodDecorator[]; errors: ErrorCode[
       'OAUTH_STATE_INVALID',
       'OAUTH_REDIRECT_NOT_ALLOWED',
       'UNKNOWN_APPID',
-      'ACCOUNT_CONFLICT',
       'SESSION_STORE_UNAVAILABLE',
     ],
   },
