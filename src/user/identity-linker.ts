@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
 import { AccountConflictError, type ConflictingAccount } from '../common/account-conflict.error.js';
-import type { LoginEvidence, MergedUser, WechatIdentity } from '../common/identity.js';
+import type { LoginEvidence, MergedUser, VerifiedPhone, WechatIdentity } from '../common/identity.js';
 import { mergedColumns, orphanedAvatarFile } from './merged-profile.js';
 import { USER_COLUMNS, type UserRow } from './user-row.js';
 
@@ -39,10 +39,12 @@ const DUPLICATE_KEY_ERRNO = 1062;
  *    refused when the persons have identities in one app or two different unionids.
  *
  * Each decision is one transaction. On MySQL/MariaDB it runs under named locks (GET_LOCK) on the
- * identity, the unionid and the phone number, taken in sorted order: two first logins of one person
- * from two apps wait for each other, and the second joins the person the first created. That holds at
- * any isolation level, where gap locks would depend on REPEATABLE READ. SQLite (development, one
- * connection) runs them one at a time.
+ * unionid and the phone number, taken in sorted order: two first logins of one person from two apps
+ * wait for each other, and the second joins the person the first created. That holds at any isolation
+ * level, where gap locks would depend on REPEATABLE READ. The identity needs no lock: its unique key
+ * makes a concurrent duplicate fail, and the retry finds the winner's person. SQLite (development,
+ * one connection) runs decisions one at a time. A first login without a unionid or phone costs five
+ * statements: BEGIN, the evidence, the person, the identity, COMMIT.
  */
 export class IdentityLinker {
   private sqliteQueue: Promise<unknown> = Promise.resolve();
@@ -90,8 +92,9 @@ export class IdentityLinker {
   }
 
   private async linkOnce(identity: WechatIdentity, evidence: LoginEvidence, now: Date): Promise<LinkOutcome> {
-    const { appid, openid, unionid } = identity;
-    const names = [`identity:${appid}:${openid}`];
+    // The identity itself needs no lock: its unique key turns a concurrent duplicate into a retry.
+    const { unionid } = identity;
+    const names: string[] = [];
     if (unionid !== undefined) names.push(`unionid:${unionid}`);
     if (evidence.phone) names.push(`phone:${evidence.phone.countryCode}:${evidence.phone.purePhoneNumber}`);
     return this.inTransaction(names, (sql, mysql) => this.decide(sql, mysql, identity, evidence, now));
@@ -113,23 +116,24 @@ export class IdentityLinker {
         reasons.get(key)!.add(reason);
       }
     };
-    const [owner] = (await sql(
-      `SELECT user_id AS id FROM \`${this.identities}\` WHERE appid = ? AND openid = ?`,
-      [appid, openid],
-    )) as { id: number }[];
-    if (owner) note([owner], 'identity');
+    // The evidence in one statement: the identity's owner, the unionid's and the phone's holders.
+    const parts = [
+      `SELECT 'identity' AS reason, user_id AS id FROM \`${this.identities}\` WHERE appid = ? AND openid = ?`,
+    ];
+    const values: unknown[] = [appid, openid];
     if (unionid !== undefined) {
-      note(await sql(`SELECT id FROM \`${this.users}\` WHERE unionid = ?`, [unionid]), 'unionid');
+      parts.push(`SELECT 'unionid', id FROM \`${this.users}\` WHERE unionid = ?`);
+      values.push(unionid);
     }
     if (phone) {
-      note(
-        await sql(`SELECT id FROM \`${this.users}\` WHERE pure_phone_number = ? AND country_code = ?`, [
-          phone.purePhoneNumber,
-          phone.countryCode,
-        ]),
-        'phone',
+      parts.push(
+        `SELECT 'phone', id FROM \`${this.users}\` WHERE pure_phone_number = ? AND country_code = ?`,
       );
+      values.push(phone.purePhoneNumber, phone.countryCode);
     }
+    const found = (await sql(parts.join(' UNION ALL '), values)) as { reason: Reason; id: number }[];
+    for (const { reason, id } of found) note([{ id }], reason);
+    const owner = found.find(({ reason }) => reason === 'identity');
 
     const outcome: LinkOutcome = { userId: 0, merged: [], orphanedAvatarFiles: [] };
     const candidates = [...reasons.keys()].sort((a, b) => a - b);
@@ -143,7 +147,10 @@ export class IdentityLinker {
     } else if (candidates.length === 1) {
       outcome.userId = candidates[0];
     } else {
-      outcome.userId = await this.createPerson(sql, mysql, appid, openid, unionid ?? null, at);
+      // A new person, with everything this login knows: nothing left to update but the identity.
+      outcome.userId = await this.createPerson(sql, mysql, { appid, openid, unionid, phone }, at);
+      await this.insertIdentity(sql, outcome.userId, appid, openid, kind, at);
+      return outcome;
     }
 
     if (owner) {
@@ -158,36 +165,58 @@ export class IdentityLinker {
         [outcome.userId, appid],
       )) as { openid: string }[];
       if (sameApp) throw new AccountConflictError(await this.describe(sql, reasons), false);
-      await sql(
-        `INSERT INTO \`${this.identities}\` (user_id, appid, openid, kind, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        [outcome.userId, appid, openid, kind, at, at],
-      );
+      await this.insertIdentity(sql, outcome.userId, appid, openid, kind, at);
     }
     const set = ['last_login_at = ?', 'unionid = COALESCE(unionid, ?)'];
-    const values: unknown[] = [at, unionid ?? null];
+    const changes: unknown[] = [at, unionid ?? null];
     if (phone) {
       // The number WeChat verified just now is the person's current one.
       set.push('phone_number = ?', 'pure_phone_number = ?', 'country_code = ?');
-      values.push(phone.phoneNumber, phone.purePhoneNumber, phone.countryCode);
+      changes.push(phone.phoneNumber, phone.purePhoneNumber, phone.countryCode);
     }
-    await sql(`UPDATE \`${this.users}\` SET ${set.join(', ')} WHERE id = ?`, [...values, outcome.userId]);
+    await sql(`UPDATE \`${this.users}\` SET ${set.join(', ')} WHERE id = ?`, [...changes, outcome.userId]);
     return outcome;
+  }
+
+  private async insertIdentity(
+    sql: Sql,
+    userId: number,
+    appid: string,
+    openid: string,
+    kind: string,
+    at: unknown,
+  ): Promise<void> {
+    await sql(
+      `INSERT INTO \`${this.identities}\` (user_id, appid, openid, kind, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      [userId, appid, openid, kind, at, at],
+    );
   }
 
   private async createPerson(
     sql: Sql,
     mysql: boolean,
-    appid: string,
-    openid: string,
-    unionid: string | null,
+    { appid, openid, unionid, phone }: WechatIdentity & { phone?: VerifiedPhone },
     at: unknown,
   ): Promise<number> {
-    const insert = `INSERT INTO \`${this.users}\` (appid, openid, unionid, last_login_at) VALUES (?, ?, ?, ?)`;
+    const insert =
+      `INSERT INTO \`${this.users}\` (appid, openid, unionid, created_at, last_login_at, phone_number, pure_phone_number, country_code) ` +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+    // Created at the first login's own time: the login never predates the person.
+    const values = [
+      appid,
+      openid,
+      unionid ?? null,
+      at,
+      at,
+      phone?.phoneNumber ?? null,
+      phone?.purePhoneNumber ?? null,
+      phone?.countryCode ?? null,
+    ];
     if (mysql) {
-      const result = (await sql(insert, [appid, openid, unionid, at])) as { insertId: number };
+      const result = (await sql(insert, values)) as { insertId: number };
       return Number(result.insertId);
     }
-    const [row] = (await sql(`${insert} RETURNING id`, [appid, openid, unionid, at])) as { id: number }[];
+    const [row] = (await sql(`${insert} RETURNING id`, values)) as { id: number }[];
     return Number(row.id);
   }
 
@@ -287,12 +316,16 @@ export class IdentityLinker {
     const sql: Sql = (query, parameters) => runner.query(query, parameters);
     await runner.connect();
     try {
-      for (const name of lockNames ?? []) {
-        const [{ locked }] = (await sql('SELECT GET_LOCK(?, ?) AS locked', [
-          lockName(this.users, name),
-          LOCK_WAIT_SECONDS,
-        ])) as { locked: number | null }[];
-        if (Number(locked) !== 1) throw new Error('another login of this person held its lock too long');
+      if (lockNames && lockNames.length > 0) {
+        // All in one statement, in sorted order (the caller sorted them): one round trip.
+        const calls = lockNames.map((_, i) => `GET_LOCK(?, ${LOCK_WAIT_SECONDS}) AS l${i}`).join(', ');
+        const [row] = (await sql(
+          `SELECT ${calls}`,
+          lockNames.map((name) => lockName(this.users, name)),
+        )) as Record<string, number | null>[];
+        if (Object.values(row).some((locked) => Number(locked) !== 1)) {
+          throw new Error('another login of this person held its lock too long');
+        }
       }
       await runner.startTransaction();
       try {

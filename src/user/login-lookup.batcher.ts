@@ -12,13 +12,10 @@ export interface IdentityUserRow extends UserRow {
   identity_openid: string;
 }
 
-/**
- * Reads the users behind these identities (distinct, in key order) and records the login on them,
- * in as few statements as the database allows; identities not found are simply absent.
- */
-export type LoginLookup = (keys: readonly IdentityKey[], at: Date) => Promise<IdentityUserRow[]>;
+/** Reads the users behind these identities (distinct, in key order); identities not found are absent. */
+export type LoginLookup = (keys: readonly IdentityKey[]) => Promise<IdentityUserRow[]>;
 
-/** Identities per statement: bounds the statement's size and how long it holds its row locks. */
+/** Identities per statement: bounds the statement's size. */
 const MAX_PER_STATEMENT = 64;
 
 interface Waiter {
@@ -29,13 +26,12 @@ interface Waiter {
 
 /**
  * The logins of known identities that reach the database during one event-loop turn leave as one
- * read and one write (setImmediate, as the Redis batcher does). A busy server then pays MariaDB's
+ * read (setImmediate, as the Redis batcher does); their times are written later (LastSeenRecorder). A busy server then pays MariaDB's
  * per-statement work (parse, commit, the round trip) once per batch rather than once per login: that
  * per-login database CPU was the largest cost of a login outside our process (bench/).
  *
- * Identities are sent in key order, so two instances' batches lock rows in the same order (no deadlock
- * between them). A failure rejects the whole batch; the caller decides (UsersService retries lock
- * conflicts). An identity not found resolves null: the caller then applies the linking rules.
+ * A failure rejects the whole batch; the caller decides. An identity not found resolves null: the
+ * caller then applies the linking rules.
  * @internal
  */
 export class LoginLookupBatcher {
@@ -65,21 +61,17 @@ export class LoginLookupBatcher {
     }
     this.waiting = [];
     const keys = [...byKey.keys()].sort();
-    const at = new Date();
     for (let start = 0; start < keys.length; start += MAX_PER_STATEMENT) {
       const groups = keys.slice(start, start + MAX_PER_STATEMENT).map((key) => byKey.get(key)!);
-      void this.readGroups(groups, at);
+      void this.readGroups(groups);
     }
   };
 
   /** One read for these identities; each group is one identity's waiters. */
-  private async readGroups(groups: Waiter[][], at: Date): Promise<void> {
+  private async readGroups(groups: Waiter[][]): Promise<void> {
     let rows: IdentityUserRow[];
     try {
-      rows = await this.lookupRows(
-        groups.map((group) => group[0].key),
-        at,
-      );
+      rows = await this.lookupRows(groups.map((group) => group[0].key));
     } catch (error) {
       for (const group of groups) for (const waiter of group) waiter.reject(error);
       return;

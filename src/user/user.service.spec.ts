@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { openTestDataSource } from '../../test/support/test-database.js';
 import { User } from './user.entity.js';
@@ -111,13 +112,22 @@ describe.each([
     expect(a.id).not.toBe(b.id);
   });
 
-  test('a login records its time and never clears a known unionid', async () => {
+  test('a login records its time (written shortly after) and never clears a known unionid', async () => {
     const openid = newOpenid();
-    const first = await users.upsertLogin(appid, openid, 'oUnionKept000000000000000000');
+    const unionid = `${unionPrefix}kept`;
+    const first = await users.upsertLogin(appid, openid, unionid);
+    await sleep(20);
     const second = await users.upsertLogin(appid, openid);
     expect(second.id).toBe(first.id);
-    expect(second.unionid).toBe('oUnionKept000000000000000000');
-    expect(second.lastLoginAt!.getTime()).toBeGreaterThanOrEqual(first.lastLoginAt!.getTime());
+    expect(second.unionid).toBe(unionid);
+    await users.beforeApplicationShutdown(); // writes the pending last-seen times now
+    const [row] = await dataSource.query(
+      'SELECT u.last_login_at AS login, i.last_seen_at AS seen, i.first_seen_at AS first FROM users u JOIN users_identities i ON i.user_id = u.id WHERE u.id = ?',
+      [first.id],
+    );
+    expect(row.login.getTime()).toBeGreaterThan(first.lastLoginAt!.getTime());
+    expect(row.seen.getTime()).toBe(row.login.getTime());
+    expect(row.first.getTime()).toBe(first.lastLoginAt!.getTime());
   });
 
   test('a repeat login returns the whole stored row, profile included', async () => {

@@ -1,13 +1,13 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Brackets, QueryFailedError, type Repository } from 'typeorm';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Brackets, type Repository } from 'typeorm';
 import type { IdentityKind, LoginEvidence, MergedUser, WechatIdentity } from '../common/identity.js';
 import { identitiesTableOf } from './identities-table.js';
 import { IdentityLinker, sqliteTime, type Dialect, type LinkOutcome } from './identity-linker.js';
+import { LastSeenRecorder } from './last-seen.recorder.js';
 import { LoginLookupBatcher, type IdentityKey, type IdentityUserRow } from './login-lookup.batcher.js';
 import { mapUserProfile, type UserProfile } from './user-profile.js';
 import type { User } from './user.entity.js';
-import { USER_COLUMNS, userFromRow } from './user-row.js';
+import { USER_COLUMNS, userFromRow, type UserRow } from './user-row.js';
 import { verifyUsersTable } from './users-table.check.js';
 
 export type UserProfilePatch = Partial<
@@ -27,10 +27,6 @@ export type UserProfilePatch = Partial<
     | 'unionid'
   >
 >;
-
-const DEADLOCK_ERRNO = 1213;
-const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
-const MAX_LOOKUP_ATTEMPTS = 4;
 
 /** What an operator may look users up by; every given field must match. */
 export interface UserSearch {
@@ -64,6 +60,11 @@ export interface PersonsMerged {
   orphanedAvatarFiles: string[];
 }
 
+/** `WHERE` over identities (alias `i`) by (appid, openid): a range scan of the unique index. */
+function identityKeys(keys: readonly IdentityKey[]): string {
+  return keys.map(() => '(i.appid = ? AND i.openid = ?)').join(' OR ');
+}
+
 /** USER_COLUMNS on the alias `u`. */
 const PREFIXED_USER_COLUMNS = USER_COLUMNS.split(', ')
   .map((column) => `u.${column}`)
@@ -80,13 +81,15 @@ function toDate(value: Date | string): Date {
  * case-sensitively, and refuses to start otherwise.
  * @publicApi
  */
-export class UsersService implements OnApplicationBootstrap {
+export class UsersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private dialectPromise?: Promise<Dialect>;
   private readonly table: string;
   /** `<table>_identities`: every (appid, openid) a person logged in with (identities-table.ts). */
   private readonly identities: string;
-  /** MySQL/MariaDB: the logins of known identities in one event-loop turn share one read and one write. */
+  /** MySQL/MariaDB: the logins of known identities in one event-loop turn share one read. */
   private readonly loginLookups: LoginLookupBatcher;
+  /** MySQL/MariaDB: and their times are written a quarter second later, many logins per statement. */
+  private readonly lastSeen: LastSeenRecorder;
   /** The linking rules: every login that is not a known identity bringing nothing new. */
   private readonly linker: IdentityLinker;
   private readonly mergeListeners: ((merge: PersonsMerged) => void)[] = [];
@@ -94,7 +97,12 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(private readonly users: Repository<User>) {
     this.table = users.metadata.tableName;
     this.identities = identitiesTableOf(this.table);
-    this.loginLookups = new LoginLookupBatcher((keys, at) => this.lookupRows(keys, at));
+    this.loginLookups = new LoginLookupBatcher((keys) => this.lookupRows(keys));
+    const logger = new Logger(UsersService.name);
+    this.lastSeen = new LastSeenRecorder(
+      (keys, at) => this.writeLastSeen(keys, at),
+      (message) => logger.warn(message),
+    );
     this.linker = new IdentityLinker(users.manager.connection, this.table, this.identities, () =>
       this.dialect(),
     );
@@ -103,6 +111,11 @@ export class UsersService implements OnApplicationBootstrap {
   /** Refuses to start on a missing table or a case-insensitive openid, rather than failing logins later. */
   async onApplicationBootstrap(): Promise<void> {
     await verifyUsersTable(this.users.manager.connection, this.table);
+  }
+
+  /** Writes the pending last-seen times while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.lastSeen.flush();
   }
 
   /**
@@ -192,7 +205,17 @@ export class UsersService implements OnApplicationBootstrap {
     }
     const outcome = await this.linker.link(identity, evidence, new Date());
     this.announce(outcome);
-    return { user: await this.users.findOneByOrFail({ id: outcome.userId }), merged: outcome.merged };
+    return { user: await this.loadLoggedIn(outcome.userId), merged: outcome.merged };
+  }
+
+  /** The person a login resolved to (a hand-written read on MySQL/MariaDB: cheaper than the entity's). */
+  private async loadLoggedIn(id: number): Promise<User> {
+    if ((await this.dialect()) === 'sqlite') return this.users.findOneByOrFail({ id });
+    const [row] = (await this.users.query(`SELECT ${USER_COLUMNS} FROM \`${this.table}\` WHERE id = ?`, [
+      id,
+    ])) as UserRow[];
+    if (!row) throw new Error(`user ${id} vanished after its login`);
+    return userFromRow(row);
   }
 
   private announce(outcome: LinkOutcome): void {
@@ -207,41 +230,36 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** The person of a known identity, its login recorded; null when the identity is new. */
   private async findKnownIdentity({ appid, openid }: WechatLoginIdentity): Promise<User | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if ((await this.dialect()) === 'sqlite') return await this.findKnownIdentitySqlite(appid, openid);
-        const row = await this.loginLookups.lookup({ appid, openid });
-        return row === null ? null : userFromRow(row);
-      } catch (error) {
-        // InnoDB may pick concurrent batches' writes as deadlock victims; the retry is safe.
-        if (attempt >= MAX_LOOKUP_ATTEMPTS || !isTransientLockError(error)) throw error;
-        await sleep(5 * attempt + Math.random() * 10);
-      }
-    }
+    if ((await this.dialect()) === 'sqlite') return this.findKnownIdentitySqlite(appid, openid);
+    const row = await this.loginLookups.lookup({ appid, openid });
+    if (row === null) return null;
+    this.lastSeen.record({ appid, openid });
+    return userFromRow(row);
   }
 
   /**
-   * MySQL/MariaDB: the users behind these identities, and the login recorded on both tables, as two
-   * statements sent together. Hand-written SQL: this is the login's hot path (the query builder
-   * costs ~4x the CPU, bench/).
+   * MySQL/MariaDB: the users behind these identities, one statement. Hand-written SQL: this is the
+   * login's hot path (the query builder costs ~4x the CPU, bench/).
    */
-  private async lookupRows(keys: readonly IdentityKey[], at: Date): Promise<IdentityUserRow[]> {
-    const where = keys.map(() => '(i.appid = ? AND i.openid = ?)').join(' OR ');
+  private lookupRows(keys: readonly IdentityKey[]): Promise<IdentityUserRow[]> {
     const values: unknown[] = [];
     for (const { appid, openid } of keys) values.push(appid, openid);
-    const [rows] = await Promise.all([
-      this.users.query(
-        `SELECT ${PREFIXED_USER_COLUMNS}, i.appid AS identity_appid, i.openid AS identity_openid ` +
-          `FROM \`${this.identities}\` i JOIN \`${this.table}\` u ON u.id = i.user_id WHERE ${where}`,
-        values,
-      ) as Promise<IdentityUserRow[]>,
-      this.users.query(
-        `UPDATE \`${this.identities}\` i JOIN \`${this.table}\` u ON u.id = i.user_id ` +
-          `SET i.last_seen_at = ?, u.last_login_at = ? WHERE ${where}`,
-        [at, at, ...values],
-      ),
-    ]);
-    return rows;
+    return this.users.query(
+      `SELECT ${PREFIXED_USER_COLUMNS}, i.appid AS identity_appid, i.openid AS identity_openid ` +
+        `FROM \`${this.identities}\` i JOIN \`${this.table}\` u ON u.id = i.user_id WHERE ${identityKeys(keys)}`,
+      values,
+    ) as Promise<IdentityUserRow[]>;
+  }
+
+  /** MySQL/MariaDB: when these identities (and their persons) last logged in. */
+  private async writeLastSeen(keys: readonly IdentityKey[], at: Date): Promise<void> {
+    const values: unknown[] = [at, at];
+    for (const { appid, openid } of keys) values.push(appid, openid);
+    await this.users.query(
+      `UPDATE \`${this.identities}\` i JOIN \`${this.table}\` u ON u.id = i.user_id ` +
+        `SET i.last_seen_at = ?, u.last_login_at = ? WHERE ${identityKeys(keys)}`,
+      values,
+    );
   }
 
   /** SQLite (development): the same, one login at a time. */
@@ -359,10 +377,4 @@ export class UsersService implements OnApplicationBootstrap {
     if (Object.keys(patch).length > 0) await this.users.update({ id }, patch);
     return this.users.findOneByOrFail({ id });
   }
-}
-
-function isTransientLockError(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const errno = (error.driverError as { errno?: number } | undefined)?.errno;
-  return errno === DEADLOCK_ERRNO || errno === LOCK_WAIT_TIMEOUT_ERRNO;
 }
