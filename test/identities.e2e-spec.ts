@@ -313,6 +313,21 @@ describe('one person across WeChat apps', () => {
     expect(refused.body).toMatchObject({ code: 'ACCOUNT_CONFLICT', conflict: { mergeable: false } });
     expect((await me(b.token)).body.id).toBe(b.id);
 
+    // A banned person is never merged: that would lift the ban or suspend the other's sessions.
+    const c = await loggedIn(SERVICE.appid, newOpenid());
+    const banned = await http('POST', `${stack.url}/admin/users/${c.id}/ban`, {
+      headers: credential,
+      body: { reason: 'spam' },
+    });
+    expect(banned.status).toBe(200);
+    const withBanned = await http('POST', `${stack.url}/admin/users/${a.id}/merge`, {
+      headers: credential,
+      body: { fromUserId: c.id },
+    });
+    expect(withBanned.status).toBe(409);
+    expect(withBanned.body).toMatchObject({ code: 'ACCOUNT_CONFLICT', conflict: { mergeable: false } });
+    expect((await me(a.token)).status).toBe(200);
+
     for (const body of [{ fromUserId: a.id }, { fromUserId: 'x' }, {}]) {
       const bad = await http('POST', `${stack.url}/admin/users/${a.id}/merge`, { headers: credential, body });
       expect(bad.status).toBe(400);

@@ -36,7 +36,7 @@ const DUPLICATE_KEY_ERRNO = 1062;
  *    one identity per app; another openid in the same app is another WeChat account: conflict).
  * 3. Two or more: 409 ACCOUNT_CONFLICT and nothing changes, unless the login asks to merge. A merge
  *    keeps the oldest person and moves the others' identities and fields into it (merged-profile.ts),
- *    refused when the persons have identities in one app or two different unionids.
+ *    refused when the persons have identities in one app, two different unionids, or a ban.
  *
  * Each decision is one transaction. On MySQL/MariaDB it runs under named locks (GET_LOCK) on the
  * unionid and the phone number, taken in sorted order: two first logins of one person from two apps
@@ -220,7 +220,10 @@ export class IdentityLinker {
     return Number(row.id);
   }
 
-  /** Why these persons cannot be merged by a login, or null: identities in one app, or two unionids. */
+  /**
+   * Why these persons cannot be merged, or null: identities in one app, two unionids, or a ban (an
+   * operator lifts it first).
+   */
   private async mergeProblem(sql: Sql, ids: number[]): Promise<string | null> {
     const marks = ids.map(() => '?').join(', ');
     const sharedApps = (await sql(
@@ -232,7 +235,13 @@ export class IdentityLinker {
       `SELECT COUNT(DISTINCT unionid) AS unionids FROM \`${this.users}\` WHERE id IN (${marks}) AND unionid IS NOT NULL`,
       ids,
     )) as { unionids: number }[];
-    return Number(unionids) > 1 ? 'two different unionids' : null;
+    if (Number(unionids) > 1) return 'two different unionids';
+    // A merge would either lift a ban or ban the other account's live sessions behind their back.
+    const [{ banned }] = (await sql(
+      `SELECT COUNT(*) AS banned FROM \`${this.users}\` WHERE id IN (${marks}) AND banned_at IS NOT NULL`,
+      ids,
+    )) as { banned: number }[];
+    return Number(banned) > 0 ? 'a banned account' : null;
   }
 
   /** Moves `mergedId`'s identities and fields into `survivorId` and deletes it; records it in `outcome`. */

@@ -27,7 +27,8 @@ export type MergedColumns = Pick<
  *   "unknown", so it counts as lacking);
  * - the avatar's URL and its stored file travel together, as does the phone number with its parts;
  * - the earliest creation and the latest login are kept;
- * - a ban on either person stays on the survivor: a merge never lifts one.
+ * - a ban on either person stays on the survivor (the caller refuses to merge banned persons; this is
+ *   the rule should that change).
  * The caller has already refused persons with two different unionids.
  */
 export function mergedColumns(survivor: UserRow, merged: UserRow): MergedColumns {
