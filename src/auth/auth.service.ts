@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message.js';
-import { WechatApiError } from '../wechat/wechat-api.error.js';
+import { isPhoneCodeRefused, WechatApiError } from '../wechat/wechat-api.error.js';
 import { AUTH_CODE_EXCHANGER, AUTH_USERS } from './auth.constants.js';
 import type { LoginResponse } from './dto/login-response.js';
 import { AuthEvents } from './events/auth-event.listener.js';
@@ -225,13 +225,7 @@ export class AuthService {
       return await this.wechat.getPhoneNumber(appid, phoneCode, openid);
     } catch (error) {
       if (!(error instanceof WechatApiError)) throw error;
-      if (
-        error.kind === 'CODE_INVALID' ||
-        error.kind === 'CODE_USED' ||
-        error.errcode === PHONE_CODE_FOR_OTHER_APP
-      ) {
-        throw apiError('PHONE_CODE_INVALID');
-      }
+      if (isPhoneCodeRefused(error)) throw apiError('PHONE_CODE_INVALID');
       throw this.exchangeFailure(error);
     }
   }
@@ -252,12 +246,6 @@ export interface MiniProgramLoginOptions {
   phoneCode?: string;
   merge?: boolean;
 }
-
-/**
- * 40013 on getuserphonenumber: the phone code was minted by another mini program than this
- * access_token's (docs/wechat-api-notes.md §6), the client's mistake rather than ours.
- */
-const PHONE_CODE_FOR_OTHER_APP = 40013;
 
 function originOf({ appid, openid, kind }: WechatIdentity): SessionOrigin {
   return { appid, openid, kind: kind ?? 'mini_program' };

@@ -2,17 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditRecorder } from '../audit/audit-event.js';
 import type { CurrentUserContext } from '../auth/index.js';
 import type { UserProfile } from '../user/user-profile.js';
-import { WechatApiError } from '../wechat/wechat-api.error.js';
+import { isPhoneCodeRefused, WechatApiError } from '../wechat/wechat-api.error.js';
 import { WechatClient } from '../wechat/wechat.client.js';
 import { phoneCodeInvalid, upstreamError } from './profile.errors.js';
 import { ProfileWriter } from './profile-writer.service.js';
-
-/**
- * 40013 on getuserphonenumber means "the phone code was minted by another mini program than
- * this access_token's" (docs/wechat-api-notes.md §6): the client sent a code that is not for us, not a
- * misconfiguration of ours.
- */
-const PHONE_CODE_FOR_OTHER_APP = 40013;
 
 /** Binds a verified phone number (`POST /users/me/phone`) to the caller. Phone numbers are never logged. */
 @Injectable()
@@ -34,13 +27,7 @@ export class PhoneBindingService {
       phone = await this.wechat.getPhoneNumber(caller.appid, code, openid);
     } catch (error) {
       if (!(error instanceof WechatApiError)) throw error;
-      if (
-        error.kind === 'CODE_INVALID' ||
-        error.kind === 'CODE_USED' ||
-        error.errcode === PHONE_CODE_FOR_OTHER_APP
-      ) {
-        throw phoneCodeInvalid();
-      }
+      if (isPhoneCodeRefused(error)) throw phoneCodeInvalid();
       this.logger.warn(
         `getuserphonenumber failed: ${error.kind} errcode=${error.errcode ?? '-'} rid=${error.rid ?? '-'}`,
       );

@@ -18,6 +18,7 @@ export {
 } from './wechat-options.interface.js';
 export { WechatOptionsError } from './wechat-options.validation.js';
 export {
+  isPhoneCodeRefused,
   WechatApiError,
   WechatDecryptError,
   WechatErrorKind,

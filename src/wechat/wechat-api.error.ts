@@ -180,6 +180,23 @@ export class WechatApiError extends Error {
  *
  * @publicApi
  */
+/**
+ * 40013 on getuserphonenumber: the phone code was minted by another mini program than this
+ * access_token's (docs/wechat-api-notes.md §6).
+ */
+const PHONE_CODE_FOR_OTHER_APP = 40013;
+
+/**
+ * getuserphonenumber refused the phone code itself (invalid, used, expired, or minted by another app
+ * or for another user): the client's to fix by tapping the button again, not an outage of ours.
+ * @publicApi
+ */
+export function isPhoneCodeRefused(error: WechatApiError): boolean {
+  return (
+    error.kind === 'CODE_INVALID' || error.kind === 'CODE_USED' || error.errcode === PHONE_CODE_FOR_OTHER_APP
+  );
+}
+
 export class WechatDecryptError extends Error {
   override readonly name = 'WechatDecryptError';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { SessionSummaryDto } from '../../auth/openapi/index.js';
-import { IdentityDto } from '../../profile/dto/identity.dto.js';
+import { IDENTITY_EXAMPLE, IdentityDto } from '../../profile/dto/identity.dto.js';
 import { AdminUserDto } from './admin-user.dto.js';
 
 /** A live session as an operator sees it: the user's own listing without `current`; never a token. */
@@ -9,15 +9,7 @@ export class AdminSessionDto extends OmitType(SessionSummaryDto, ['current'] as 
 export class AdminUserDetailDto extends AdminUserDto {
   @ApiProperty({
     type: [IdentityDto],
-    example: [
-      {
-        kind: 'mini_program',
-        appid: 'wx4f4bc4dec97d474b',
-        openid: 'o_example_openid',
-        firstSeenAt: '2026-11-21T06:00:00.000Z',
-        lastSeenAt: '2026-11-30T08:00:00.000Z',
-      },
-    ],
+    example: [IDENTITY_EXAMPLE],
   })
   identities!: IdentityDto[];
 

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { SessionSummaryDto } from '../../auth/openapi/index.js';
 import type { SessionSummary } from '../../auth/index.js';
 import type { UserProfile } from '../../user/user-profile.js';
-import { IdentityDto } from './identity.dto.js';
+import { IDENTITY_EXAMPLE, IdentityDto } from './identity.dto.js';
 import { UserProfileDto } from './user-profile.dto.js';
 
 /** The phone number as bound with `POST /users/me/phone`. @publicApi */
@@ -70,15 +70,7 @@ export class AccountExportDto implements AccountExport {
   @ApiProperty({
     type: [IdentityDto],
     description: 'Every app the person logs in with',
-    example: [
-      {
-        kind: 'mini_program',
-        appid: 'wx4f4bc4dec97d474b',
-        openid: 'o_example_openid',
-        firstSeenAt: '2026-11-21T06:00:00.000Z',
-        lastSeenAt: '2026-11-30T08:00:00.000Z',
-      },
-    ],
+    example: [IDENTITY_EXAMPLE],
   })
   identities!: IdentityDto[];
 

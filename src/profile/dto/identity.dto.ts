@@ -20,6 +20,15 @@ export class IdentityDto {
   lastSeenAt!: string;
 }
 
+/** One identity as the OpenAPI examples show it (account export, operator detail). */
+export const IDENTITY_EXAMPLE: IdentityDto = {
+  kind: 'mini_program',
+  appid: 'wx4f4bc4dec97d474b',
+  openid: 'o_example_openid',
+  firstSeenAt: '2026-11-21T06:00:00.000Z',
+  lastSeenAt: '2026-11-30T08:00:00.000Z',
+};
+
 export function mapIdentity({ kind, appid, openid, firstSeenAt, lastSeenAt }: UserIdentity): IdentityDto {
   return {
     kind,
