@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { SimulatorControlClient } from '../src/wechat-simulator/simulator-control.client.js';
 import { DEFAULT_SIMULATOR_APP, WechatSimulator } from '../src/wechat-simulator/index.js';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { http } from './support/http.js';
 import { TEST_SESSION_KEY_SECRET } from './support/test-stack.js';
 import { startTestApp, type RunningTestApp } from './support/test-app.js';
@@ -67,6 +69,7 @@ describe('web login: Official Account and website OAuth', () => {
   let simulator: WechatSimulator;
   let sim: SimulatorControlClient;
   let app: RunningTestApp;
+  let db: DataSource;
   const logLines: string[] = [];
   /** Every value that must never reach a log line: tokens, codes, states, access tokens. */
   const secrets = new Set<string>([OA.secret, WEB.secret]);
@@ -107,9 +110,14 @@ describe('web login: Official Account and website OAuth', () => {
       },
       { logDestination: capture },
     );
+    db = new DataSource(
+      buildDataSourceOptions({ kind: 'mysql', url: testDatabaseUrl(), migrationsRun: false }),
+    );
+    await db.initialize();
   });
 
   afterAll(async () => {
+    await db?.destroy();
     await app?.close();
     await simulator?.close();
   });
@@ -431,10 +439,20 @@ describe('web login: Official Account and website OAuth', () => {
       return fragment.get('error');
     }
 
-    test('the user denies (WeChat sends no code): OAUTH_DENIED', async () => {
+    test('the user denies (WeChat sends no code): OAUTH_DENIED, audited as a failed login', async () => {
       const { browser, callback } = await authorized(WEB.appid, 'snsapi_login');
       callback.searchParams.delete('code');
-      expect(errorOf(await browser.get(callback.toString()))).toBe('OAUTH_DENIED');
+      const hop = await browser.get(callback.toString());
+      expect(errorOf(hop)).toBe('OAUTH_DENIED');
+      const requestId = hop.headers.get('x-request-id');
+      expect(requestId).toEqual(expect.any(String));
+      // The audit trail writes in batches every 250 ms.
+      let rows: { kind: string; code: string; appid: string }[] = [];
+      for (let i = 0; i < 20 && rows.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        rows = await db.query('SELECT kind, code, appid FROM audit_events WHERE request_id = ?', [requestId]);
+      }
+      expect(rows).toEqual([{ kind: 'login.failed', code: 'OAUTH_DENIED', appid: WEB.appid }]);
     });
 
     test('an invalid code: OAUTH_CODE_INVALID; a used code: OAUTH_CODE_USED', async () => {
