@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AuditRecorder } from '../src/audit/audit-event.js';
-import { formatAuditTime } from '../src/audit/audit-row.js';
+import { formatSqlTime } from '../src/common/sql-time.js';
 import { AuditQuery } from '../src/audit/audit.query.js';
 import { AuditRetention } from '../src/audit/audit.retention.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
@@ -229,7 +229,7 @@ describe('audit trail (MariaDB + Redis + simulator)', () => {
     const marker = requestId();
     const insert = (ageDays: number) =>
       stack.db.query('INSERT INTO audit_events (occurred_at, kind, request_id) VALUES (?, ?, ?)', [
-        formatAuditTime(Date.now() - ageDays * DAY_MS),
+        formatSqlTime(Date.now() - ageDays * DAY_MS),
         'logout',
         marker,
       ]);

@@ -4,7 +4,7 @@ import { AuditRecorder } from '../audit/audit-event.js';
 import { mapIdentity } from '../profile/dto/identity.dto.js';
 import { mapUserProfile } from '../user/user-profile.js';
 import { AccountService } from '../profile/account.service.js';
-import { loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
+import { appsOfPerson, loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
 import { UsersService } from '../user/user.service.js';
 import { mapAdminUser } from './dto/admin-user.dto.js';
 import type { AdminUserDetailDto, AdminUserPageDto } from './dto/admin-user-detail.dto.js';
@@ -61,7 +61,7 @@ export class AdminUsers {
   /** False when the user has no such live session. */
   async revokeSession(userId: number, sessionId: string): Promise<boolean> {
     const user = await this.load(userId);
-    for (const appid of await this.appidsOf(user.id)) {
+    for (const appid of await appsOfPerson(this.logger, this.users, user.id)) {
       if (await this.sessions.revoke(appid, user.id, sessionId)) return true;
     }
     return false;
@@ -71,7 +71,7 @@ export class AdminUsers {
   async revokeAll(userId: number): Promise<number> {
     const user = await this.load(userId);
     let revoked = 0;
-    for (const appid of await this.appidsOf(user.id))
+    for (const appid of await appsOfPerson(this.logger, this.users, user.id))
       revoked += await this.sessions.revokeAll(appid, user.id);
     return revoked;
   }
@@ -105,10 +105,6 @@ export class AdminUsers {
   private async sessionsOf(userId: number, appids: string[]): Promise<SessionRecord[]> {
     const lists = await Promise.all([...new Set(appids)].map((appid) => this.sessions.list(appid, userId)));
     return lists.flat();
-  }
-
-  private appidsOf(userId: number): Promise<string[]> {
-    return userDatabaseCall(this.logger, 'identities', () => this.users.appidsOf(userId));
   }
 
   /** The same deletion the user can ask for (`DELETE /users/me`): avatar, row, session_key, sessions. */

@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { AuditRecorder } from '../audit/audit-event.js';
 import { SessionService } from '../auth/index.js';
 import { errorMessage } from '../common/error-message.js';
-import { loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
+import { appsOfPerson, loadUserOr404, userDatabaseCall } from '../profile/user-database-call.js';
 import { UsersService } from '../user/user.service.js';
 
 /**
@@ -41,8 +41,7 @@ export class UserBans implements BeforeApplicationShutdown {
     const user = await this.load(userId);
     await userDatabaseCall(this.logger, 'ban', () => this.users.setBanned(userId, new Date(), reason));
     // The person's sessions in every app they use.
-    const appids = await userDatabaseCall(this.logger, 'identities', () => this.users.appidsOf(userId));
-    if (!appids.includes(user.appid)) appids.push(user.appid);
+    const appids = await appsOfPerson(this.logger, this.users, userId, user.appid);
     const revokeEverywhere = async () => {
       let revoked = 0;
       for (const appid of appids) revoked += await this.sessions.revokeAll(appid, userId);

@@ -1,3 +1,4 @@
+import { formatSqlTime } from '../common/sql-time.js';
 import type { AuditEventInput, AuditEventKind } from './audit-event.js';
 
 /** Column bounds of `audit_events` (migrations/): values are cut to fit, never refused. */
@@ -40,7 +41,7 @@ export interface AuditEventRow {
 export function toAuditRow(event: AuditEventInput, request: unknown, now: number): AuditRow {
   const http = request as FastifyLike | null | undefined;
   return {
-    occurredAt: formatAuditTime(now),
+    occurredAt: formatSqlTime(now),
     kind: event.kind,
     userId: event.userId ?? null,
     appid: cut(event.appid, MAX.appid),
@@ -53,17 +54,6 @@ export function toAuditRow(event: AuditEventInput, request: unknown, now: number
     requestId: cut(http?.id, MAX.requestId),
     detail: detailJson(event.detail),
   };
-}
-
-/** UTC `YYYY-MM-DD HH:MM:SS.mmm`. */
-export function formatAuditTime(time: number | Date): string {
-  return new Date(time).toISOString().slice(0, 23).replace('T', ' ');
-}
-
-/** A DATETIME read back: a Date (mysql2) or a UTC string (SQLite). */
-export function parseAuditTime(value: unknown): Date {
-  if (value instanceof Date) return value;
-  return new Date(`${String(value).replace(' ', 'T')}Z`);
 }
 
 interface FastifyLike {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditEventKind } from './audit-event.js';
-import { formatAuditTime, parseAuditTime, type AuditEventRow } from './audit-row.js';
+import { formatSqlTime, parseSqlTime } from '../common/sql-time.js';
+import type { AuditEventRow } from './audit-row.js';
 import { AUDIT_TABLE } from './migrations/1798500000000-create-audit-events.js';
 
 /** Largest page {@link AuditQuery.find} returns. */
@@ -42,7 +43,7 @@ export class AuditQuery {
     }
     if (filter.before !== undefined) {
       where.push('occurred_at < ?');
-      params.push(formatAuditTime(filter.before));
+      params.push(formatSqlTime(filter.before));
     }
     if (filter.beforeId !== undefined) {
       where.push('id < ?');
@@ -76,7 +77,7 @@ interface RawAuditRow {
 function toEventRow(raw: RawAuditRow): AuditEventRow {
   return {
     id: Number(raw.id),
-    occurredAt: parseAuditTime(raw.occurred_at),
+    occurredAt: parseSqlTime(raw.occurred_at),
     kind: raw.kind,
     userId: raw.user_id === null ? null : Number(raw.user_id),
     appid: raw.appid,

@@ -8,7 +8,7 @@ import {
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { auditConfig, type AuditConfig } from '../config/audit.config.js';
 import { errorMessage } from '../common/error-message.js';
-import { formatAuditTime } from './audit-row.js';
+import { formatSqlTime } from '../common/sql-time.js';
 import { AuditStore } from './audit.store.js';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +56,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async purge(now: number): Promise<number | null> {
-    const cutoff = formatAuditTime(now - this.config.retentionDays * DAY_MS);
+    const cutoff = formatSqlTime(now - this.config.retentionDays * DAY_MS);
     return this.store.exclusively(LOCK_NAME, async (session) => {
       let total = 0;
       for (let chunk = 0; chunk < MAX_CHUNKS_PER_RUN; chunk++) {

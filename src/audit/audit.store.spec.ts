@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../database/data-source-options.js';
-import { formatAuditTime, toAuditRow } from './audit-row.js';
+import { formatSqlTime } from '../common/sql-time.js';
+import { toAuditRow } from './audit-row.js';
 import { AuditQuery } from './audit.query.js';
 import { TypeOrmAuditStore } from './audit.store.js';
 
@@ -56,7 +57,7 @@ describe('audit_events on SQLite (sql.js)', () => {
     const now = Date.now();
     const old = Array.from({ length: 7 }, () => toAuditRow({ kind: 'logout' }, null, now - 200 * DAY_MS));
     await store.insert([...old, toAuditRow({ kind: 'logout', userId: 42 }, null, now)]);
-    const cutoff = formatAuditTime(now - 180 * DAY_MS);
+    const cutoff = formatSqlTime(now - 180 * DAY_MS);
 
     const deleted = await store.exclusively('retention', async (session) => [
       await store.deleteOlderThan(cutoff, 5, session),

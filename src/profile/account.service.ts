@@ -6,7 +6,7 @@ import { mapUserProfile } from '../user/user-profile.js';
 import { UsersService } from '../user/user.service.js';
 import { AvatarReferences } from './avatar-references.service.js';
 import type { AccountExport } from './dto/account-export.dto.js';
-import { loadUserOr404, userDatabaseCall } from './user-database-call.js';
+import { appsOfPerson, loadUserOr404, userDatabaseCall } from './user-database-call.js';
 
 /**
  * The account lifecycle the PIPL gives users and WeChat's review asks for: deleting the account and
@@ -45,10 +45,7 @@ export class AccountService {
   ): Promise<void> {
     const user = await userDatabaseCall(this.logger, 'load', () => this.users.findById(caller.userId));
     // The person's sessions and session_keys in every app they use; read before the identities go.
-    const appids = user
-      ? await userDatabaseCall(this.logger, 'load', () => this.users.appidsOf(user.id))
-      : [];
-    if (!appids.includes(caller.appid)) appids.push(caller.appid);
+    const appids = user ? await appsOfPerson(this.logger, this.users, user.id, caller.appid) : [caller.appid];
     if (user) {
       if (user.avatarFile) await this.avatars.releaseIfUnused(user.avatarFile, user.id);
       await userDatabaseCall(this.logger, 'delete', () => this.users.deleteById(user.id));

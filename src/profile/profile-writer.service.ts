@@ -6,7 +6,7 @@ import { UsersService, type UserProfilePatch } from '../user/user.service.js';
 import { storedAvatarFileOf } from './avatar.constants.js';
 import { AvatarReferences } from './avatar-references.service.js';
 import { userNotFound } from './profile.errors.js';
-import { loadUserOr404, userDatabaseCall } from './user-database-call.js';
+import { appsOfPerson, loadUserOr404, userDatabaseCall } from './user-database-call.js';
 
 /** What the profile routes may change; `avatarFile` follows from `avatarUrl`, here and nowhere else. */
 export type ProfileChange = Omit<UserProfilePatch, 'avatarFile'>;
@@ -42,9 +42,8 @@ export class ProfileWriter {
 
   /** The person's sessions in every app they use carry the profile (`alsoIn`: an app the row may not list yet). */
   private async publish(userId: number, profile: UserProfile, alsoIn?: string): Promise<void> {
-    const appids = await userDatabaseCall(this.logger, 'read', () => this.users.appidsOf(userId));
-    if (alsoIn !== undefined && !appids.includes(alsoIn)) appids.push(alsoIn);
-    for (const appid of appids) await this.sessions.updateSnapshot(appid, userId, profile);
+    for (const appid of await appsOfPerson(this.logger, this.users, userId, alsoIn))
+      await this.sessions.updateSnapshot(appid, userId, profile);
   }
 
   /**

@@ -32,3 +32,18 @@ export async function loadUserOr404(logger: Logger, users: UsersService, userId:
   if (!user) throw userNotFound();
   return user;
 }
+
+/**
+ * The apps a person has identities in, where their sessions and session_keys live, plus `alsoIn` (the
+ * caller's own app, which a deleted or pre-identity row may not list). 503 when the database fails.
+ */
+export async function appsOfPerson(
+  logger: Logger,
+  users: UsersService,
+  userId: number,
+  alsoIn?: string,
+): Promise<string[]> {
+  const appids = await userDatabaseCall(logger, 'identities', () => users.appidsOf(userId));
+  if (alsoIn !== undefined && !appids.includes(alsoIn)) appids.push(alsoIn);
+  return appids;
+}

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
 import { AccountConflictError, type ConflictingAccount } from '../common/account-conflict.error.js';
 import type { LoginEvidence, MergedUser, VerifiedPhone, WechatIdentity } from '../common/identity.js';
+import { formatSqlTime, parseSqlTime } from '../common/sql-time.js';
 import { mergedColumns, orphanedAvatarFile } from './merged-profile.js';
 import { USER_COLUMNS, type UserRow } from './user-row.js';
 
@@ -107,7 +108,7 @@ export class IdentityLinker {
     { phone, merge }: LoginEvidence,
     now: Date,
   ): Promise<LinkOutcome> {
-    const at = mysql ? now : sqliteTime(now);
+    const at = mysql ? now : formatSqlTime(now);
     const reasons = new Map<number, Set<Reason>>();
     const note = (rows: { id: number }[], reason: Reason) => {
       for (const { id } of rows) {
@@ -297,7 +298,7 @@ export class IdentityLinker {
       return {
         matchedBy: [...reasons.get(id)!],
         apps: apps.filter((row) => Number(row.user_id) === id).map(({ appid, kind }) => ({ appid, kind })),
-        createdAt: createdAt === undefined ? '' : toIso(createdAt),
+        createdAt: createdAt === undefined ? '' : parseSqlTime(createdAt).toISOString(),
       };
     });
   }
@@ -367,14 +368,4 @@ function isRetryable(error: unknown): boolean {
     return true;
   }
   return /UNIQUE constraint failed/.test(driverError?.message ?? error.message);
-}
-
-/** How TypeORM stores a DATETIME on SQLite: UTC, `YYYY-MM-DD HH:MM:SS.mmm`. */
-export function sqliteTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-function toIso(value: Date | string): string {
-  if (value instanceof Date) return value.toISOString();
-  return new Date(`${value.replace(' ', 'T')}Z`).toISOString();
 }

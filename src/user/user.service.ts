@@ -2,7 +2,8 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import { Brackets, type Repository } from 'typeorm';
 import type { IdentityKind, LoginEvidence, MergedUser, WechatIdentity } from '../common/identity.js';
 import { identitiesTableOf } from './identities-table.js';
-import { IdentityLinker, sqliteTime, type Dialect, type LinkOutcome } from './identity-linker.js';
+import { formatSqlTime, parseSqlTime } from '../common/sql-time.js';
+import { IdentityLinker, type Dialect, type LinkOutcome } from './identity-linker.js';
 import { LastSeenRecorder } from './last-seen.recorder.js';
 import { LoginLookupBatcher, type IdentityKey, type IdentityUserRow } from './login-lookup.batcher.js';
 import { mapUserProfile, type UserProfile } from './user-profile.js';
@@ -69,10 +70,6 @@ function identityKeys(keys: readonly IdentityKey[]): string {
 const PREFIXED_USER_COLUMNS = USER_COLUMNS.split(', ')
   .map((column) => `u.${column}`)
   .join(', ');
-
-function toDate(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
-}
 
 /**
  * The users of a mini program on TypeORM (MySQL/MariaDB, or SQLite for development), and the auth
@@ -170,8 +167,8 @@ export class UsersService implements OnApplicationBootstrap, BeforeApplicationSh
       appid: row.appid,
       openid: row.openid,
       kind: row.kind,
-      firstSeenAt: toDate(row.first_seen_at),
-      lastSeenAt: toDate(row.last_seen_at),
+      firstSeenAt: parseSqlTime(row.first_seen_at),
+      lastSeenAt: parseSqlTime(row.last_seen_at),
     }));
   }
 
@@ -269,7 +266,7 @@ export class UsersService implements OnApplicationBootstrap, BeforeApplicationSh
       [appid, openid],
     )) as { user_id: number }[];
     if (!identity) return null;
-    const at = sqliteTime(new Date());
+    const at = formatSqlTime(new Date());
     await this.users.query(
       `UPDATE \`${this.identities}\` SET last_seen_at = ? WHERE appid = ? AND openid = ?`,
       [at, appid, openid],
