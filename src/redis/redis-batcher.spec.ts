@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { testRedisPrefix, testRedisUrl, unreachableRedis } from '../../test/support/test-services.js';
+import { startDisposableRedis } from '../../test/support/redis-server.js';
+import { DeadlineExceededError } from './deadline.js';
 import { RedisBatcher } from './redis-batcher.js';
 
 // The real Redis; the client is wrapped only to record what it is asked to send, and when its socket
@@ -88,5 +90,38 @@ describe('RedisBatcher', () => {
     const results = await Promise.allSettled([batcher.get('a'), batcher.get('b')]);
     expect(results.map(({ status }) => status)).toEqual(['rejected', 'rejected']);
     offline.disconnect();
+  });
+
+  test('a hung Redis: callers with a deadline hear DeadlineExceededError in time; callers without one keep waiting', async () => {
+    const server = await startDisposableRedis();
+    const client = new Redis(server.url);
+    try {
+      await client.set('k', 'v');
+      const batcher = new RedisBatcher(client);
+      server.pause();
+      const started = Date.now();
+      let patientSettled = false;
+      const patient = batcher.get('k').finally(() => (patientSettled = true));
+      const late = batcher.get('k', 600);
+      const results = await Promise.allSettled([batcher.get('k', 300), batcher.get('j', 300)]);
+      expect(results.map(({ status }) => status)).toEqual(['rejected', 'rejected']);
+      for (const result of results) {
+        expect((result as PromiseRejectedResult).reason).toBeInstanceOf(DeadlineExceededError);
+      }
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(290);
+      expect(waited).toBeLessThan(550);
+      await expect(late).rejects.toThrow('no answer within 600 ms');
+      expect(patientSettled).toBe(false);
+      server.resume();
+      await expect(patient).resolves.toBe('v');
+      // Alone in its batch, a GET with a deadline is a plain GET with a timer.
+      server.pause();
+      await expect(batcher.get('k', 200)).rejects.toBeInstanceOf(DeadlineExceededError);
+      server.resume();
+    } finally {
+      client.disconnect();
+      await server.dispose();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { DeadlineExceededError, withDeadline } from './deadline.js';
 
 /** Keys per MGET: bounds one reply's size and the time Redis spends on one command. */
 const MAX_PER_BATCH = 128;
@@ -8,7 +9,7 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
-type PendingGet = Pending<string | null> & { key: string };
+type PendingGet = Pending<string | null> & { key: string; deadlineMs: number | undefined };
 type PendingCall = Pending<unknown> & { command: string; args: (string | number)[] };
 
 /**
@@ -39,10 +40,19 @@ export class RedisBatcher {
     this.batching = !(redis as Cluster).isCluster;
   }
 
-  get(key: string): Promise<string | null> {
-    if (!this.batching) return this.redis.get(key);
+  /**
+   * `GET key`. With `deadlineMs`, the promise rejects with a `DeadlineExceededError` when Redis has not
+   * answered within that time of the batch leaving. The deadline is one timer per MGET (per distinct
+   * deadline), not one per caller: a guarded request would otherwise pay a timer, a promise and two
+   * closures for it.
+   */
+  get(key: string, deadlineMs?: number): Promise<string | null> {
+    if (!this.batching) {
+      const reply = this.redis.get(key);
+      return deadlineMs === undefined ? reply : withDeadline(reply, deadlineMs);
+    }
     return new Promise((resolve, reject) => {
-      this.gets.push({ key, resolve, reject });
+      this.gets.push({ key, deadlineMs, resolve, reject });
       this.schedule();
     });
   }
@@ -103,13 +113,56 @@ export class RedisBatcher {
   };
 
   private sendGets(part: PendingGet[]): void {
+    const timers = deadlineTimers(part);
+    const settled = (): void => {
+      if (timers) for (const timer of timers) clearTimeout(timer);
+    };
     if (part.length === 1) {
-      this.redis.get(part[0].key).then(part[0].resolve, part[0].reject);
+      const [only] = part;
+      this.redis.get(only.key).then(
+        (value) => {
+          settled();
+          only.resolve(value);
+        },
+        (error: unknown) => {
+          settled();
+          only.reject(error);
+        },
+      );
       return;
     }
     this.redis.mget(part.map(({ key }) => key)).then(
-      (values) => part.forEach(({ resolve }, i) => resolve(values[i] ?? null)),
-      (error: unknown) => part.forEach(({ reject }) => reject(error)),
+      (values) => {
+        settled();
+        part.forEach(({ resolve }, i) => resolve(values[i] ?? null));
+      },
+      (error: unknown) => {
+        settled();
+        part.forEach(({ reject }) => reject(error));
+      },
     );
   }
+}
+
+/**
+ * The timers of one part of a batch, one per distinct deadline its callers asked for (in practice
+ * one): when one fires, its callers hear `DeadlineExceededError` (a late reply then settles nothing,
+ * a promise settles once); callers without a deadline keep waiting. Null when nobody asked.
+ */
+function deadlineTimers(part: PendingGet[]): NodeJS.Timeout[] | null {
+  let byDeadline: Map<number, PendingGet[]> | null = null;
+  for (const pending of part) {
+    if (pending.deadlineMs === undefined) continue;
+    byDeadline ??= new Map();
+    const callers = byDeadline.get(pending.deadlineMs);
+    if (callers) callers.push(pending);
+    else byDeadline.set(pending.deadlineMs, [pending]);
+  }
+  if (!byDeadline) return null;
+  return [...byDeadline].map(([ms, callers]) =>
+    setTimeout(() => {
+      const error = new DeadlineExceededError(`no answer within ${ms} ms`);
+      for (const { reject } of callers) reject(error);
+    }, ms),
+  );
 }

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error.js';
-import { withDeadline } from '../../redis/deadline.js';
+import { STORE_DEADLINE_MS, withDeadline } from '../../redis/deadline.js';
 import { RedisBatcher } from '../../redis/redis-batcher.js';
 import { RedisScript } from '../../redis/redis-script.js';
 import { SessionStore, type SessionRecord, type StoredSession, type UserSnapshot } from './session.store.js';
@@ -179,7 +179,8 @@ export class RedisSessionStore extends SessionStore {
     const unavailable = (error: unknown): never => {
       throw new SessionStoreUnavailableError('find', { cause: error });
     };
-    return withDeadline(this.batch.get(this.sessionKey(tokenHash))).then((json) => {
+    // The batcher's deadline: one timer per batch rather than one per request (RedisBatcher.get).
+    return this.batch.get(this.sessionKey(tokenHash), STORE_DEADLINE_MS).then((json) => {
       try {
         return parseRecord(json);
       } catch (error) {
