@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { queryNotAllowed } from './profile.errors.js';
+import { httpRequestOf } from '../common/http-context.js';
 
 /**
  * Refuses any query string on routes that take none. The caller's identity comes from the session
@@ -10,7 +11,7 @@ import { queryNotAllowed } from './profile.errors.js';
 @Injectable()
 export class NoQueryParamsGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const { query } = context.switchToHttp().getRequest<{ query?: unknown }>();
+    const { query } = httpRequestOf<{ query?: unknown }>(context);
     if (query !== null && typeof query === 'object' && Object.keys(query).length > 0) throw queryNotAllowed();
     return true;
   }

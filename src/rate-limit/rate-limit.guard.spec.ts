@@ -67,7 +67,7 @@ function context(handler: () => void, caller: Caller, controller: object = Route
     getType: () => 'http',
     getHandler: () => handler,
     getClass: () => controller,
-    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+    getArgByIndex: (index: number) => [request, response][index],
   } as unknown as ExecutionContext;
 }
 

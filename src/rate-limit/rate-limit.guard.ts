@@ -7,6 +7,7 @@ import { RateLimitStore, type RateLimitHit } from './rate-limit.store.js';
 import { RouteThrottles, type RouteThrottle } from './route-throttles.js';
 import { PendingHit } from './pending-hit.js';
 import { sessionCounterKey, takePendingHit } from './session-counter.hook.js';
+import { httpRequestOf, httpResponseOf } from '../common/http-context.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -47,7 +48,7 @@ export class RateLimitGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<LimitedRequest>();
+    const request = httpRequestOf<LimitedRequest>(context);
     const route = this.routes.of(context);
     const first = takePendingHit(request) ?? this.hitFor(route, request);
     const perUser = route.perUser;
@@ -96,7 +97,7 @@ export class RateLimitGuard implements CanActivate {
     const error = apiError('RATE_LIMITED', 'Too many requests; retry later', {
       'Retry-After': String(Math.max(1, Math.ceil(resetInMs / 1000))),
     });
-    applyErrorHeaders(context.switchToHttp().getResponse(), error);
+    applyErrorHeaders(httpResponseOf(context), error);
     throw error;
   }
 }

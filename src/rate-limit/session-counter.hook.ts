@@ -3,6 +3,7 @@ import { SessionLookupHook } from '../auth/index.js';
 import { PendingHit } from './pending-hit.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { RouteThrottles, type RouteLimit } from './route-throttles.js';
+import { httpRequestOf } from '../common/http-context.js';
 
 const PENDING_HIT = Symbol('rateLimitPendingHit');
 
@@ -35,7 +36,7 @@ export class SessionCounterHook extends SessionLookupHook {
     if (!budget) return;
     const pending = new PendingHit(budget.limit);
     this.store.count(sessionCounterKey(tokenHash, budget), budget.ttlMs, pending.settle);
-    (context.switchToHttp().getRequest() as Record<symbol, PendingHit>)[PENDING_HIT] = pending;
+    httpRequestOf<Record<symbol, PendingHit>>(context)[PENDING_HIT] = pending;
   }
 }
 

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { AUTH_SESSION_PROPERTY } from '../auth.constants.js';
 import type { AuthenticatedSession } from '../session/session.service.js';
+import { httpRequestOf } from '../../common/http-context.js';
 
 /** Who is calling, as established by the session guard. @publicApi */
 export interface CurrentUserContext {
@@ -29,7 +30,7 @@ export function callerOf({ record }: AuthenticatedSession): CurrentUserContext {
  */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): CurrentUserContext => {
-    const session = sessionOf(context.switchToHttp().getRequest());
+    const session = sessionOf(httpRequestOf(context));
     if (!session) throw new Error('@CurrentUser() used on a route the session guard did not authenticate');
     return callerOf(session);
   },
@@ -41,7 +42,7 @@ export const CurrentUser = createParamDecorator(
  */
 export const CurrentSession = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthenticatedSession => {
-    const session = sessionOf(context.switchToHttp().getRequest());
+    const session = sessionOf(httpRequestOf(context));
     if (!session) throw new Error('@CurrentSession() used on a route the session guard did not authenticate');
     return session;
   },

@@ -20,6 +20,7 @@ import { sessionInvalid, sessionWrongApp } from '../errors/auth.exception.js';
 import { SessionService } from '../session/session.service.js';
 import { hashSessionToken, parseBearerToken } from '../session/session-token.js';
 import { SessionLookupHook } from './session-lookup.hook.js';
+import { httpRequestOf, httpResponseOf } from '../../common/http-context.js';
 
 /**
  * True when the request carried a bearer token that matched no live session: the guard refused it
@@ -66,19 +67,14 @@ export class SessionTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http' || this.isPublic(context)) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<{ headers: Record<string, string | string[] | undefined> }>();
-    const refuse = (error: unknown): never => {
-      applyErrorHeaders(http.getResponse(), error);
-      throw error;
-    };
+    const request = httpRequestOf<{ headers: Record<string, string | string[] | undefined> }>(context);
     let token: string | null | undefined;
     try {
       token = this.extractToken(request);
     } catch (error) {
-      return refuse(error);
+      return refuse(context, error);
     }
-    if (!token) return refuse(sessionInvalid());
+    if (!token) return refuse(context, sessionInvalid());
     const tokenHash = hashSessionToken(token);
     // Before the read, so that what the hook sends shares the read's Redis batch (SessionLookupHook).
     this.lookupHook?.onLookup(context, tokenHash);
@@ -86,7 +82,7 @@ export class SessionTokenGuard implements CanActivate {
     return this.sessions.authenticateHash(tokenHash).then(
       (session) => {
         const apps = this.allowedApps(context);
-        if (apps !== null && !apps.has(session.record.appid)) return refuse(sessionWrongApp());
+        if (apps !== null && !apps.has(session.record.appid)) return refuse(context, sessionWrongApp());
         this.sessions.touchIfDue(session);
         (request as Record<string, unknown>)[AUTH_SESSION_PROPERTY] = session;
         return true;
@@ -94,7 +90,7 @@ export class SessionTokenGuard implements CanActivate {
       (error: unknown) => {
         // A token the store answered "no" for (unknown, expired, revoked), not a store outage.
         if (error instanceof HttpException && error.getStatus() === 401) markTokenLookupFailed(request);
-        return refuse(error);
+        return refuse(context, error);
       },
     );
   }
@@ -139,4 +135,10 @@ export class SessionTokenGuard implements CanActivate {
   }): string | null | undefined {
     return parseBearerToken(request.headers.authorization);
   }
+}
+
+/** Sends the error's headers (WWW-Authenticate, say) with the refusal, then throws it. */
+function refuse(context: ExecutionContext, error: unknown): never {
+  applyErrorHeaders(httpResponseOf(context), error);
+  throw error;
 }
