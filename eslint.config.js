@@ -105,6 +105,30 @@ const importBoundaries = [
       },
     ),
   },
+  {
+    // Production serves no docs, so it must not load @nestjs/swagger (about 9 MB of heap): the app
+    // describes its routes with swagger/api-docs.decorators.ts, replayed only when the docs are on.
+    // weapp-auth/openapi loads Swagger too. Type imports cost nothing at run time. Another rule name than
+    // the boundaries above, so that both apply; auth/ has its own rule (APP_LIBRARIES).
+    files: ['src/**/*.ts'],
+    ignores: [...SPECS, 'src/swagger/**', 'src/auth/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/swagger', '@nestjs/swagger/*', '**/auth/openapi/*'],
+              allowTypeImports: true,
+              message:
+                'Only src/swagger/ loads Swagger: describe routes with swagger/api-docs.decorators.ts ' +
+                '(ApiDocs for the auth schemas).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default tseslint.config(

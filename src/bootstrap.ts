@@ -71,7 +71,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   }
   app.useGlobalFilters(new ErrorResponseFilter(routes));
   registerUploads(app);
-  setupSwagger(app);
+  await setupSwagger(app);
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Logger, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../swagger/api-docs.decorators.js';
 import { AuditQuery } from '../audit/audit.query.js';
 import { ValidQuery } from '../http/validated-body.decorator.js';
 import { ApiErrorCodes } from '../profile/profile-api.decorators.js';

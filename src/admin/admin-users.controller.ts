@@ -9,7 +9,12 @@ import {
   Req,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '../swagger/api-docs.decorators.js';
 import { apiError } from '../common/error-catalogue.js';
 import { ValidBody, ValidQuery } from '../http/validated-body.decorator.js';
 import { ApiErrorCodes } from '../profile/profile-api.decorators.js';

@@ -1,5 +1,5 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth } from '../swagger/api-docs.decorators.js';
 import { Public } from '../auth/index.js';
 import { OperatorGuard } from './operator.guard.js';
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../swagger/api-docs.decorators.js';
 import { Registry } from 'prom-client';
 import { OperatorOnly } from '../admin/operator-only.decorator.js';
 import { ApiErrorCodes } from '../profile/profile-api.decorators.js';

@@ -1,5 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Req, UseGuards } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '../swagger/api-docs.decorators.js';
 import { Authenticated, CurrentUser, type CurrentUserContext } from '../auth/index.js';
 import { AccountService } from './account.service.js';
 import { AccountExportDto, type AccountExport } from './dto/account-export.dto.js';

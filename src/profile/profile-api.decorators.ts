@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../auth/openapi/index.js';
+import { ApiDocs } from '../swagger/api-docs.decorators.js';
 import { describeErrors, type ErrorCode } from '../common/error-catalogue.js';
 
 /**
@@ -11,7 +10,9 @@ import { describeErrors, type ErrorCode } from '../common/error-catalogue.js';
 export const ApiErrors = (errors: Record<number, string>) =>
   applyDecorators(
     ...Object.entries(errors).map(([status, description]) =>
-      ApiResponse({ status: Number(status), type: ErrorResponseDto, description }),
+      ApiDocs(({ swagger, auth }) =>
+        swagger.ApiResponse({ status: Number(status), type: auth.ErrorResponseDto, description }),
+      ),
     ),
   );
 

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../swagger/api-docs.decorators.js';
 import { Authenticated, CurrentUser, type CurrentUserContext } from '../auth/index.js';
 import { WechatLoginStatusDto } from './dto/wechat-login-status.dto.js';
 import { NoQueryParamsGuard } from './no-query-params.guard.js';

@@ -1,10 +1,10 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { SessionSummaryDto } from '../../auth/openapi/index.js';
+import type { SessionSummary } from '../../auth/index.js';
 import { IDENTITY_EXAMPLE, IdentityDto } from '../../profile/dto/identity.dto.js';
+import { ApiDocs, ApiProperty } from '../../swagger/api-docs.decorators.js';
 import { AdminUserDto } from './admin-user.dto.js';
 
 /** A live session as an operator sees it: the user's own listing without `current`; never a token. */
-export class AdminSessionDto extends OmitType(SessionSummaryDto, ['current'] as const) {}
+export type AdminSession = Omit<SessionSummary, 'current'>;
 
 export class AdminUserDetailDto extends AdminUserDto {
   @ApiProperty({
@@ -13,19 +13,24 @@ export class AdminUserDetailDto extends AdminUserDto {
   })
   identities!: IdentityDto[];
 
-  @ApiProperty({
-    type: [AdminSessionDto],
-    example: [
-      {
-        id: 'Xc3lq0h2S8m1rT0a',
-        createdAt: '2026-11-30T08:00:00.000Z',
-        lastSeenAt: '2026-11-30T09:12:00.000Z',
-        expiresAt: '2026-12-07T09:12:00.000Z',
-        userAgent: 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50 miniProgram',
-      },
-    ],
+  @ApiDocs(({ swagger, auth }) => {
+    // Its schema, named AdminSessionDto; made here because OmitType needs Swagger loaded. Response only:
+    // SessionSummaryDto has no validation rules to inherit.
+    class AdminSessionDto extends swagger.OmitType(auth.SessionSummaryDto, ['current'] as const) {}
+    return swagger.ApiProperty({
+      type: [AdminSessionDto],
+      example: [
+        {
+          id: 'Xc3lq0h2S8m1rT0a',
+          createdAt: '2026-11-30T08:00:00.000Z',
+          lastSeenAt: '2026-11-30T09:12:00.000Z',
+          expiresAt: '2026-12-07T09:12:00.000Z',
+          userAgent: 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50 miniProgram',
+        },
+      ],
+    });
   })
-  sessions!: AdminSessionDto[];
+  sessions!: AdminSession[];
 }
 
 export class AdminUserPageDto {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../swagger/api-docs.decorators.js';
 import type { User } from '../../user/user.entity.js';
 
 /** A user as an operator sees it: identifiers and ban state included, never a session_key. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../swagger/api-docs.decorators.js';
 import { IsInt, Min } from 'class-validator';
 
 export class MergeUsersBody {

@@ -1,5 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { SessionSummaryDto } from '../../auth/openapi/index.js';
+import { ApiDocs, ApiProperty } from '../../swagger/api-docs.decorators.js';
 import type { SessionSummary } from '../../auth/index.js';
 import type { UserProfile } from '../../user/user-profile.js';
 import { IDENTITY_EXAMPLE, IdentityDto } from './identity.dto.js';
@@ -91,20 +90,22 @@ export class AccountExportDto implements AccountExport {
   })
   lastLoginAt!: string | null;
 
-  @ApiProperty({
-    type: SessionSummaryDto,
-    isArray: true,
-    description: 'Live sessions, newest first, with their devices (user agent) and times',
-    example: [
-      {
-        id: 'Xq3v9JkT2bN8aLp0',
-        current: true,
-        createdAt: '2026-11-30T11:58:00.000Z',
-        lastSeenAt: '2026-11-30T11:59:00.000Z',
-        expiresAt: '2026-12-07T11:59:00.000Z',
-        userAgent: 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50 miniProgram',
-      },
-    ],
-  })
-  sessions!: SessionSummaryDto[];
+  @ApiDocs(({ swagger, auth }) =>
+    swagger.ApiProperty({
+      type: auth.SessionSummaryDto,
+      isArray: true,
+      description: 'Live sessions, newest first, with their devices (user agent) and times',
+      example: [
+        {
+          id: 'Xq3v9JkT2bN8aLp0',
+          current: true,
+          createdAt: '2026-11-30T11:58:00.000Z',
+          lastSeenAt: '2026-11-30T11:59:00.000Z',
+          expiresAt: '2026-12-07T11:59:00.000Z',
+          userAgent: 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50 miniProgram',
+        },
+      ],
+    }),
+  )
+  sessions!: SessionSummary[];
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../swagger/api-docs.decorators.js';
 import { IsString, Matches } from 'class-validator';
 
 /** `POST /users/me/phone`. @publicApi */

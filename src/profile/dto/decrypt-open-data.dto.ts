@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../../swagger/api-docs.decorators.js';
 import { IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 /**

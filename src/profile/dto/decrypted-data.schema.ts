@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger';
+import type { SchemaObject } from '../../swagger/api-docs.decorators.js';
 
 /**
  * `POST /users/me/decrypt` answers with the decrypted object itself, whose shape depends on the API

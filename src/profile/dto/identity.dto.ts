@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../swagger/api-docs.decorators.js';
 import { IDENTITY_KINDS, type IdentityKind } from '../../auth/index.js';
 import type { UserIdentity } from '../../user/user.service.js';
 

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../../swagger/api-docs.decorators.js';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../swagger/api-docs.decorators.js';
 import type { UserProfile } from '../../user/user-profile.js';
 
 /** The OpenAPI schema of a {@link UserProfile}: what a client may see of a user. */

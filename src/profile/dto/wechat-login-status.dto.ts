@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../swagger/api-docs.decorators.js';
 
 /** `POST /auth/session-key/check`. @publicApi */
 export class WechatLoginStatusDto {

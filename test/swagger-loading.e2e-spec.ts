@@ -1,0 +1,63 @@
+import { describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_SIMULATOR_APP } from '../src/wechat-simulator/index.js';
+import { startAppProcess } from './support/app-process.js';
+import { killAndWait } from './support/child-process.js';
+import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from './support/test-services.js';
+import { PRODUCTION_TEST_APP, TEST_SESSION_KEY_SECRET } from './support/test-stack.js';
+
+const RECORDER = resolve('test/support/module-url-recorder.js');
+/** What Swagger brings along: itself, and what only it uses (js-yaml, the UI assets). */
+const SWAGGER_MODULES = /\/node_modules\/(@nestjs\/swagger|js-yaml|swagger-ui-dist)\//;
+
+/**
+ * Starts the built server in production, hits the docs and readiness routes, stops it, and returns
+ * the status of /docs-json and the Swagger modules the process resolved.
+ */
+async function swaggerModulesLoaded(
+  env: Record<string, string>,
+): Promise<{ docs: number; loaded: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'weapp-swagger-loading-'));
+  const log = join(dir, 'modules.log');
+  const app = await startAppProcess({
+    NODE_ENV: 'production',
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: testRedisUrl(),
+    REDIS_KEY_PREFIX: `${testRedisPrefix('swagger-loading')}${randomBytes(3).toString('hex')}:`,
+    WECHAT_APPID: DEFAULT_SIMULATOR_APP.appid,
+    WECHAT_SECRET: PRODUCTION_TEST_APP.secret,
+    SESSION_KEY_SECRET: TEST_SESSION_KEY_SECRET,
+    PUBLIC_BASE_URL: 'https://api.example.com',
+    NODE_OPTIONS: `--import=${RECORDER}`,
+    MODULE_URL_LOG: log,
+    ...env,
+  });
+  try {
+    const docs = (await fetch(`${app.url}/docs-json`)).status;
+    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+    const loaded = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => SWAGGER_MODULES.test(url));
+    return { docs, loaded };
+  } finally {
+    await killAndWait(app.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('@nestjs/swagger is loaded only when the docs are served', () => {
+  test('production (docs off): never loaded', async () => {
+    const { docs, loaded } = await swaggerModulesLoaded({});
+    expect(docs).toBe(404);
+    expect(loaded).toEqual([]);
+  });
+
+  test('SWAGGER_ENABLED=true: loaded, and the document served', async () => {
+    const { docs, loaded } = await swaggerModulesLoaded({ SWAGGER_ENABLED: 'true' });
+    expect(docs).toBe(200);
+    expect(loaded).toEqual(expect.arrayContaining([expect.stringContaining('/@nestjs/swagger/')]));
+  });
+});
