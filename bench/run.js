@@ -10,6 +10,8 @@
 // BENCH_APP_NODE_ARGS='--max-semi-space-size=32' and BENCH_APP_ENV='LOG_LEVEL=warn' (app variants)
 // BENCH_COMPARE_ENV='METRICS_ENABLED=false AUDIT_ENABLED=false' (the B0/C0 instance's settings; default
 // RATE_LIMIT_ENABLED=false)
+// BENCH_COMPARE_BUILD=/tmp/old (B0/C0 run another checkout's build, with the scored app's settings unless
+// BENCH_COMPARE_ENV says otherwise: a before/after within one run, as the VM's speed drifts between runs)
 // BENCH_PROFILE=1 (extra, unscored B and C runs under a CPU profiler, summarised into
 // bench/.tmp/<run>/profile.md) BENCH_STRICT=1 (also exit 2 on a missed target)
 // BENCH_MYSQL_URL (admin connection, default mysql://root@127.0.0.1:3306/) BENCH_REDIS_URL.
@@ -61,6 +63,8 @@ const CONFIG = {
    * BENCH_COMPARE_ENV='METRICS_ENABLED=false AUDIT_ENABLED=false' compares with metrics and audit off.
    */
   compareEnv: process.env.BENCH_COMPARE_ENV ? parseEnvPairs(process.env.BENCH_COMPARE_ENV) : null,
+  /** Another checkout, built (`npm run build` there), whose app B0/C0 run instead of this one's. */
+  compareBuild: process.env.BENCH_COMPARE_BUILD || null,
   mysqlAdminUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   serverCore: 0,
@@ -101,18 +105,33 @@ function parseEnvPairs(text) {
 }
 
 /** The comparison instance's settings, as the results name them. */
-const COMPARE_ENV = CONFIG.compareEnv ?? { RATE_LIMIT_ENABLED: 'false' };
-const COMPARE_LABEL = CONFIG.compareEnv
-  ? Object.entries(COMPARE_ENV)
+const COMPARE_ENV = CONFIG.compareEnv ?? (CONFIG.compareBuild ? {} : { RATE_LIMIT_ENABLED: 'false' });
+const COMPARE_BUILD_LABEL = CONFIG.compareBuild ? `build ${describeCheckout(CONFIG.compareBuild)}` : null;
+const COMPARE_LABEL =
+  [
+    COMPARE_BUILD_LABEL,
+    Object.entries(COMPARE_ENV)
       .map(([key, value]) => `${key}=${value}`)
-      .join(' ')
-  : 'limits off';
+      .join(' '),
+  ]
+    .filter(Boolean)
+    .join(', ') || 'limits off';
+
+/** `<short commit>` of a checkout, with `+changes` when its tree differs from that commit. */
+function describeCheckout(dir) {
+  if (!existsSync(join(dir, 'dist', 'src', 'main.js')))
+    throw new Error(`BENCH_COMPARE_BUILD: no build in ${dir} (run \`npm run build\` there)`);
+  const git = (...args) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+  return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
+}
 
 /** The comparison instance's settings in Markdown: `A=1`, `B=2`. */
 function compareSettings() {
-  return Object.entries(COMPARE_ENV)
+  const settings = Object.entries(COMPARE_ENV)
     .map(([key, value]) => `\`${key}=${value}\``)
     .join(', ');
+  if (!COMPARE_BUILD_LABEL) return `the same build and settings with ${settings}`;
+  return `${COMPARE_BUILD_LABEL} (${CONFIG.compareBuild}) with the scored app's settings${settings ? ` and ${settings}` : ''}`;
 }
 
 function envNumber(name, fallback, zeroAllowed = false) {
@@ -826,7 +845,7 @@ function markdown(summary, info, pinned) {
       .map(([k, v]) => `, \`${k}=${v}\``)
       .join('')}, MariaDB + Redis on 127.0.0.1, the app's default logging (to a file)`,
     `- Settings of B and C (scored): the defaults, rate limits on. Only \`RATE_LIMIT_LOGIN_PER_MINUTE=${info.loginLimit}\` (default 300 per client IP): all of the bench's logins come from 127.0.0.1, and ${fmt(info.loginLimit)} is the most it can send in a minute (${fmt(CONFIG.tokenPool)} token-pool logins plus two C runs' stock of at most ${fmt(MAX_LOGIN_STOCK_RATE)} codes/s × ${CONFIG.durationSec} s + ${2 * CONFIG.connections}), so every login is counted and none refused. The per-session limit stays at its default ${DEFAULT_SESSION_LIMIT_PER_MINUTE}/min: B spreads its requests over ${fmt(CONFIG.tokenPool)} sessions, at most ${fmt(sessionBudget(B.rps))} requests per session in any minute at B's median rate`,
-    `- Settings of B0 and C0 (comparison only, not scored): the same build and settings with ${compareSettings()}, in a second instance on the same core (idle while the other runs)`,
+    `- Settings of B0 and C0 (comparison only, not scored): ${compareSettings()}, in a second instance on the same core (idle while the other runs)`,
     '',
     `Medians over ${summary.scoredCount} scored repetitions (${summary.allContended ? 'all of them: too few were free of other load' : 'those free of other load'}); each ratio is taken within one repetition, then the median.`,
     '',
@@ -954,7 +973,7 @@ async function main() {
   const settings = {
     default: loginLimit,
     // A comparison with limits on (BENCH_COMPARE_ENV) needs the same login limit as the scored app.
-    limitsOff: CONFIG.compareEnv ? { ...loginLimit, ...COMPARE_ENV } : COMPARE_ENV,
+    limitsOff: CONFIG.compareEnv || CONFIG.compareBuild ? { ...loginLimit, ...COMPARE_ENV } : COMPARE_ENV,
   };
   const ctx = {
     apps: {},
@@ -975,7 +994,11 @@ async function main() {
       ...settings[name],
       ...CONFIG.appEnv,
     };
-    const args = [...START_NODE_ARGS, ...CONFIG.appNodeArgs, 'bench/app-entry.js'];
+    const entry =
+      name === 'limitsOff' && CONFIG.compareBuild
+        ? join(CONFIG.compareBuild, 'bench', 'app-entry.js')
+        : 'bench/app-entry.js';
+    const args = [...START_NODE_ARGS, ...CONFIG.appNodeArgs, entry];
     // Only the scored app is profiled.
     const profiled = CONFIG.profile && name === 'default';
     if (profiled) {
@@ -1063,7 +1086,8 @@ async function main() {
     CONFIG.profile ||
     CONFIG.appNodeArgs.length > 0 ||
     Object.keys(CONFIG.appEnv).length > 0 ||
-    CONFIG.compareEnv !== null;
+    CONFIG.compareEnv !== null ||
+    CONFIG.compareBuild !== null;
   const resultsFile = variant ? join(TMP, 'results.md') : join(ROOT, 'bench', 'results.md');
   writeFileSync(resultsFile, md);
   console.log(`\n${md}`);
