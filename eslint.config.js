@@ -109,7 +109,8 @@ const importBoundaries = [
     // Production serves no docs, so it must not load @nestjs/swagger (about 9 MB of heap): the app
     // describes its routes with swagger/api-docs.decorators.ts, replayed only when the docs are on.
     // weapp-auth/openapi loads Swagger too. Type imports cost nothing at run time. Another rule name than
-    // the boundaries above, so that both apply; auth/ has its own rule (APP_LIBRARIES).
+    // the boundaries above, so that both apply; auth/ has its own rule (APP_LIBRARIES). The same holds
+    // for class-validator's index (http/class-validator.ts).
     files: ['src/**/*.ts'],
     ignores: [...SPECS, 'src/swagger/**', 'src/auth/**'],
     rules: {
@@ -123,6 +124,13 @@ const importBoundaries = [
               message:
                 'Only src/swagger/ loads Swagger: describe routes with swagger/api-docs.decorators.ts ' +
                 '(ApiDocs for the auth schemas).',
+            },
+            {
+              group: ['class-validator', 'class-validator/*'],
+              allowTypeImports: true,
+              message:
+                "Import validation decorators from http/class-validator.ts: class-validator's index loads " +
+                'every decorator it has, with validator.js and libphonenumber-js.',
             },
           ],
         },

@@ -12,6 +12,9 @@ import { PRODUCTION_TEST_APP, TEST_SESSION_KEY_SECRET } from './support/test-sta
 const RECORDER = resolve('test/support/module-url-recorder.js');
 /** What Swagger brings along: itself, and what only it uses (js-yaml, the UI assets). */
 const SWAGGER_MODULES = /\/node_modules\/(@nestjs\/swagger|js-yaml|swagger-ui-dist)\//;
+/** What class-validator's index brings and the app's validation does not use (http/class-validator.ts). */
+const VALIDATION_INDEX_MODULES =
+  /\/node_modules\/(class-validator\/cjs\/index\.js|validator\/index\.js|libphonenumber-js\/)/;
 
 /**
  * Starts the built server in production, hits the docs and readiness routes, stops it, and returns
@@ -19,7 +22,7 @@ const SWAGGER_MODULES = /\/node_modules\/(@nestjs\/swagger|js-yaml|swagger-ui-di
  */
 async function swaggerModulesLoaded(
   env: Record<string, string>,
-): Promise<{ docs: number; loaded: string[] }> {
+): Promise<{ docs: number; loaded: string[]; validationIndex: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'weapp-swagger-loading-'));
   const log = join(dir, 'modules.log');
   const app = await startAppProcess({
@@ -38,10 +41,12 @@ async function swaggerModulesLoaded(
   try {
     const docs = (await fetch(`${app.url}/docs-json`)).status;
     expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
-    const loaded = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((url) => SWAGGER_MODULES.test(url));
-    return { docs, loaded };
+    const resolved = readFileSync(log, 'utf8').split('\n');
+    return {
+      docs,
+      loaded: resolved.filter((url) => SWAGGER_MODULES.test(url)),
+      validationIndex: resolved.filter((url) => VALIDATION_INDEX_MODULES.test(url)),
+    };
   } finally {
     await killAndWait(app.child);
     rmSync(dir, { recursive: true, force: true });
@@ -49,10 +54,11 @@ async function swaggerModulesLoaded(
 }
 
 describe('@nestjs/swagger is loaded only when the docs are served', () => {
-  test('production (docs off): never loaded', async () => {
-    const { docs, loaded } = await swaggerModulesLoaded({});
+  test("production (docs off): never loaded; nor class-validator's index, validator.js or libphonenumber-js", async () => {
+    const { docs, loaded, validationIndex } = await swaggerModulesLoaded({});
     expect(docs).toBe(404);
     expect(loaded).toEqual([]);
+    expect(validationIndex).toEqual([]);
   });
 
   test('SWAGGER_ENABLED=true: loaded, and the document served', async () => {

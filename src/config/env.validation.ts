@@ -11,7 +11,7 @@ import {
   Min,
   MinLength,
   validateSync,
-} from 'class-validator';
+} from '../http/class-validator.js';
 import { parseDurationSeconds } from './duration.js';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;

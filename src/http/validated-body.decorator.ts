@@ -1,4 +1,5 @@
 import { Body, Query, ValidationPipe } from '@nestjs/common';
+import { validate } from './class-validator.js';
 import { validationFailed } from './validation-failed.exception.js';
 
 /** class-validator rules of the DTO, unknown fields refused, the body turned into the DTO class. */
@@ -7,6 +8,8 @@ export const BODY_VALIDATION = new ValidationPipe({
   forbidNonWhitelisted: true,
   transform: true,
   exceptionFactory: validationFailed,
+  // Not Nest's default, class-validator's index, which loads every decorator it has (class-validator.ts).
+  validatorPackage: { validate },
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { ValidationError } from 'class-validator';
+import type { ValidationError } from './class-validator.js';
 import type { ApiException } from '../common/api.exception.js';
 import { apiError } from '../common/error-catalogue.js';
 

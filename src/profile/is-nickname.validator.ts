@@ -1,4 +1,8 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from '../http/class-validator.js';
 import {
   NICKNAME_MAX_CODE_POINTS,
   NICKNAME_MAX_COMBINING_MARKS,

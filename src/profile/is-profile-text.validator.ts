@@ -1,4 +1,8 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from '../http/class-validator.js';
 import { profileTextProblem, type ProfileTextProblem } from '../user/profile-text.js';
 
 const MESSAGES: Record<ProfileTextProblem, (property: string, max: number) => string> = {

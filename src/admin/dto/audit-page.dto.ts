@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '../../swagger/api-docs.decorators.js';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsOptional, Max, Min } from '../../http/class-validator.js';
 import { AUDIT_EVENT_KINDS, type AuditEventKind } from '../../audit/audit-event.js';
 
 /** `GET /admin/audit` filters. */

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '../../swagger/api-docs.decorators.js';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from '../../http/class-validator.js';
 
 export class BanUserBody {
   @ApiPropertyOptional({ example: 'spam', description: 'A note for other operators (≤ 200 characters)' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '../../swagger/api-docs.decorators.js';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from '../../http/class-validator.js';
 
 /** `GET /admin/users` filters: every given one must match. */
 export class FindUsersQuery {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '../../swagger/api-docs.decorators.js';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Min } from '../../http/class-validator.js';
 
 export class MergeUsersBody {
   @ApiProperty({ example: 42, description: 'The user merged into the one in the path, then deleted' })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '../../swagger/api-docs.decorators.js';
-import { IsString, Matches } from 'class-validator';
+import { IsString, Matches } from '../../http/class-validator.js';
 
 /** `POST /users/me/phone`. @publicApi */
 export class BindPhoneDto {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '../../swagger/api-docs.decorators.js';
-import { IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, ValidateIf } from '../../http/class-validator.js';
 
 /**
  * `POST /users/me/decrypt`: what `wx.getUserProfile` and other legacy open-data APIs hand the mini

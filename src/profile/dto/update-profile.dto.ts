@@ -11,7 +11,7 @@ import {
   registerDecorator,
   ValidateIf,
   type ValidationArguments,
-} from 'class-validator';
+} from '../../http/class-validator.js';
 import { NICKNAME_MAX_CODE_POINTS, normalizeNickname } from '../../user/nickname.js';
 import { LANGUAGE_MAX_CODE_POINTS, REGION_MAX_CODE_POINTS } from '../../user/profile-text.js';
 import { IsNickname, IsWechatNickName } from '../is-nickname.validator.js';
