@@ -108,14 +108,16 @@ function parseEnvPairs(text) {
 const COMPARE_ENV = CONFIG.compareEnv ?? (CONFIG.compareBuild ? {} : { RATE_LIMIT_ENABLED: 'false' });
 const COMPARE_BUILD_LABEL = CONFIG.compareBuild ? `build ${describeCheckout(CONFIG.compareBuild)}` : null;
 const COMPARE_LABEL =
-  [
-    COMPARE_BUILD_LABEL,
-    Object.entries(COMPARE_ENV)
-      .map(([key, value]) => `${key}=${value}`)
-      .join(' '),
-  ]
-    .filter(Boolean)
-    .join(', ') || 'limits off';
+  CONFIG.compareEnv || CONFIG.compareBuild
+    ? [
+        COMPARE_BUILD_LABEL,
+        Object.entries(COMPARE_ENV)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' '),
+      ]
+        .filter(Boolean)
+        .join(', ')
+    : 'limits off';
 
 /** `<short commit>` of a checkout, with `+changes` when its tree differs from that commit. */
 function describeCheckout(dir) {
