@@ -1,13 +1,15 @@
-// `npm run bench`: measures, in one run and interleaved A B C B0 C0, the bare node:http ceiling (A), the
+// `npm run bench`: measures, in one run and interleaved A B C B0 C0 F, the bare node:http ceiling (A), the
 // guarded route (B) and the login (C) of the built app in its default production configuration (rate
 // limits on) on MariaDB + Redis against the WeChat simulator, and, for comparison only, B and C again
-// on a second instance with RATE_LIMIT_ENABLED=false (B0, C0); prints and writes bench/results.md (a
+// on a second instance with RATE_LIMIT_ENABLED=false (B0, C0) and B's floor, a bare Nest app whose guard
+// makes one ioredis GET of the same session (F, bench/floor-app.js); prints and writes bench/results.md (a
 // variant or profiled run writes bench/.tmp/<run>/results.md instead); exits 1 if any request failed
 // (a 429 included: the limits must count every request and refuse none).
 // Settings (environment): BENCH_DURATION=10 BENCH_WARMUP=5 BENCH_REPS=3 BENCH_CONNECTIONS=100
 // BENCH_OPENIDS=5000 BENCH_TOKENS=4000 BENCH_QUIET_WAIT=30 (s to wait for an idle machine)
 // BENCH_EXTRA_REPS=2 (repetitions added to replace ones disturbed by other processes)
 // BENCH_APP_NODE_ARGS='--max-semi-space-size=32' and BENCH_APP_ENV='LOG_LEVEL=warn' (app variants)
+// BENCH_COMPARE_NODE_ARGS='--max-semi-space-size=8' (node flags of the B0/C0 instance only)
 // BENCH_COMPARE_ENV='METRICS_ENABLED=false AUDIT_ENABLED=false' (the B0/C0 instance's settings; default
 // RATE_LIMIT_ENABLED=false)
 // BENCH_COMPARE_BUILD=/tmp/old (B0/C0 run another checkout's build, with the scored app's settings unless
@@ -56,6 +58,8 @@ const CONFIG = {
   extraReps: envNumber('BENCH_EXTRA_REPS', 2, true),
   /** Extra node flags for the app, to try variants: BENCH_APP_NODE_ARGS='--max-semi-space-size=32'. */
   appNodeArgs: (process.env.BENCH_APP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  /** Extra node flags for the comparison instance only: BENCH_COMPARE_NODE_ARGS='--max-semi-space-size=8'. */
+  compareNodeArgs: (process.env.BENCH_COMPARE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   /** Extra app environment, to try variants: BENCH_APP_ENV='LOG_LEVEL=warn'. */
   appEnv: parseEnvPairs(process.env.BENCH_APP_ENV),
   /**
@@ -108,12 +112,13 @@ function parseEnvPairs(text) {
 const COMPARE_ENV = CONFIG.compareEnv ?? (CONFIG.compareBuild ? {} : { RATE_LIMIT_ENABLED: 'false' });
 const COMPARE_BUILD_LABEL = CONFIG.compareBuild ? `build ${describeCheckout(CONFIG.compareBuild)}` : null;
 const COMPARE_LABEL =
-  CONFIG.compareEnv || CONFIG.compareBuild
+  CONFIG.compareEnv || CONFIG.compareBuild || CONFIG.compareNodeArgs.length > 0
     ? [
         COMPARE_BUILD_LABEL,
         Object.entries(COMPARE_ENV)
           .map(([key, value]) => `${key}=${value}`)
           .join(' '),
+        CONFIG.compareNodeArgs.join(' '),
       ]
         .filter(Boolean)
         .join(', ')
@@ -497,7 +502,7 @@ const APPS = {
   default: { suffix: '', label: '' },
   limitsOff: { suffix: '0', label: `, ${COMPARE_LABEL}` },
 };
-const SCENARIO_ORDER = ['A', 'B', 'C', 'B0', 'C0'];
+const SCENARIO_ORDER = ['A', 'B', 'C', 'B0', 'C0', 'F'];
 
 function scenarios(ctx) {
   const all = {
@@ -506,6 +511,12 @@ function scenarios(ctx) {
       pid: () => ctx.bare.pid,
       prepare: async () => ({ url: ctx.bareUrl, template: { method: 'GET', path: '/' } }),
     },
+    // B's floor: B's requests, tokens and Redis keys, answered by Nest with nothing of ours.
+    F: guardedScenario(
+      ctx,
+      () => ({ url: ctx.floorUrl, proc: ctx.floor }),
+      `F GET ${GUARDED_ROUTE}, floor: bare Nest, one guard, one ioredis GET`,
+    ),
   };
   for (const [name, { suffix, label }] of Object.entries(APPS)) {
     const app = () => ctx.apps[name];
@@ -765,15 +776,16 @@ function summarise(allRuns, peakRss) {
   const reps = [...new Set(allRuns.map((r) => r.rep))].sort((a, b) => a - b);
   const byRep = reps.map((rep) => {
     const get = (key) => allRuns.find((r) => r.rep === rep && r.key === key);
-    const [a, b, c, b0, c0] = SCENARIO_ORDER.map(get);
-    const contended = [a, b, c, b0, c0].some(isContended);
+    const [a, b, c, b0, c0, f] = SCENARIO_ORDER.map(get);
+    const contended = [a, b, c, b0, c0, f].some(isContended);
     const ratios = {
       bRatio: b.rps / a.rps,
       cRatio: c.rps / a.rps,
       b0Ratio: b0.rps / a.rps,
       c0Ratio: c0.rps / a.rps,
+      fRatio: f.rps / a.rps,
     };
-    return { rep, a, b, c, b0, c0, ...ratios, contended };
+    return { rep, a, b, c, b0, c0, f, ...ratios, contended };
   });
   // Score the uncontended repetitions when there are at least two; otherwise all, flagged.
   const cleanReps = byRep.filter((r) => !r.contended);
@@ -801,6 +813,7 @@ function summarise(allRuns, peakRss) {
     C: { ...row('C'), ratio: median(scoredReps.map((r) => r.cRatio)) },
     B0: { ...row('B0'), ratio: median(scoredReps.map((r) => r.b0Ratio)) },
     C0: { ...row('C0'), ratio: median(scoredReps.map((r) => r.c0Ratio)) },
+    F: { ...row('F'), ratio: median(scoredReps.map((r) => r.fRatio)) },
     byRep,
     scoredCount: scoredReps.length,
     allContended: cleanReps.length < Math.min(2, CONFIG.reps),
@@ -824,7 +837,7 @@ function failureList() {
 }
 
 function markdown(summary, info, pinned) {
-  const { A, B, C, B0, C0 } = summary;
+  const { A, B, C, B0, C0, F } = summary;
   const placement = pinned
     ? `server on CPU ${CONFIG.serverCore} (\`taskset -c ${CONFIG.serverCore}\`), autocannon and the WeChat simulator on CPU ${CONFIG.loadCore}; ` +
       (info.servicesPinned
@@ -848,6 +861,7 @@ function markdown(summary, info, pinned) {
       .join('')}, MariaDB + Redis on 127.0.0.1, the app's default logging (to a file)`,
     `- Settings of B and C (scored): the defaults, rate limits on. Only \`RATE_LIMIT_LOGIN_PER_MINUTE=${info.loginLimit}\` (default 300 per client IP): all of the bench's logins come from 127.0.0.1, and ${fmt(info.loginLimit)} is the most it can send in a minute (${fmt(CONFIG.tokenPool)} token-pool logins plus two C runs' stock of at most ${fmt(MAX_LOGIN_STOCK_RATE)} codes/s × ${CONFIG.durationSec} s + ${2 * CONFIG.connections}), so every login is counted and none refused. The per-session limit stays at its default ${DEFAULT_SESSION_LIMIT_PER_MINUTE}/min: B spreads its requests over ${fmt(CONFIG.tokenPool)} sessions, at most ${fmt(sessionBudget(B.rps))} requests per session in any minute at B's median rate`,
     `- Settings of B0 and C0 (comparison only, not scored): ${compareSettings()}, in a second instance on the same core (idle while the other runs)`,
+    "- F (comparison only, not scored): B's requests against `bench/floor-app.js`, Nest on Fastify with one global guard that reads the same session with one ioredis GET and nothing else of the app (no logging, metrics, limits, headers, deadline or batching): what B could reach with Nest and nothing of ours",
     '',
     `Medians over ${summary.scoredCount} scored repetitions (${summary.allContended ? 'all of them: too few were free of other load' : 'those free of other load'}); each ratio is taken within one repetition, then the median.`,
     '',
@@ -856,12 +870,12 @@ function markdown(summary, info, pinned) {
     `| ${A.label} | ${fmt(A.rps)} | ${A.p50} ms | ${A.p99} ms | 1 | | ${pct(A.cpu)} | ${fmt(A.cpuUs)} | ${pct(A.core)} | ${fmt(A.rss)} MB |`,
     `| ${B.label} | ${fmt(B.rps)} | ${B.p50} ms | ${B.p99} ms | ${fmt(B.ratio, 3)} | ≥ ${TARGETS.bRatio}, p99 ≤ ${TARGETS.bP99Ms} ms | ${pct(B.cpu)} | ${fmt(B.cpuUs)} | ${pct(B.core)} | ${fmt(B.rss)} MB |`,
     `| ${C.label} | ${fmt(C.rps)} | ${C.p50} ms | ${C.p99} ms | ${fmt(C.ratio, 3)} | ≥ ${TARGETS.cRatio} | ${pct(C.cpu)} | ${fmt(C.cpuUs)} | ${pct(C.core)} | ${fmt(C.rss)} MB |`,
-    ...[B0, C0].map(
+    ...[B0, C0, F].map(
       (r) =>
         `| ${r.label} | ${fmt(r.rps)} | ${r.p50} ms | ${r.p99} ms | ${fmt(r.ratio, 3)} | (comparison) | ${pct(r.cpu)} | ${fmt(r.cpuUs)} | ${pct(r.core)} | ${fmt(r.rss)} MB |`,
     ),
     '',
-    `CPU cost ratios (server µs/req of A over that of B or C, a cross-check that other load disturbs less): B ${fmt(A.cpuUs / B.cpuUs, 3)}, C ${fmt(A.cpuUs / C.cpuUs, 3)}.`,
+    `CPU cost ratios (server µs/req of A over that of B or C, a cross-check that other load disturbs less): B ${fmt(A.cpuUs / B.cpuUs, 3)}, C ${fmt(A.cpuUs / C.cpuUs, 3)}, F ${fmt(A.cpuUs / F.cpuUs, 3)}.`,
     '',
     ...machineBound(C, A, info.nproc),
     `App peak RSS over the whole run (VmHWM): **${fmt(summary.peakRss.default)} MB** (target ≤ ${TARGETS.rssMb} MB); comparison instance (${COMPARE_LABEL}) ${fmt(summary.peakRss.limitsOff)} MB.`,
@@ -872,11 +886,11 @@ function markdown(summary, info, pinned) {
     '',
     '### Per repetition',
     '',
-    '| Rep | scored | A req/s | B req/s | B/A | B p99 | C req/s | C/A | C p99 | B0/A | B0 p99 | C0/A | loader CPU (A/B/C) | other load (A/B/C/B0/C0) |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| Rep | scored | A req/s | B req/s | B/A | B p99 | C req/s | C/A | C p99 | B0/A | B0 p99 | C0/A | F/A | F p99 | loader CPU (A/B/C) | other load (A/B/C/B0/C0/F) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...summary.byRep.map(
-      ({ rep, a, b, c, b0, c0, bRatio, cRatio, b0Ratio, c0Ratio, scored }) =>
-        `| ${rep} | ${scored ? 'yes' : 'no'} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(bRatio, 3)} | ${b.p99} ms | ${fmt(c.rps)} | ${fmt(cRatio, 3)} | ${c.p99} ms | ${fmt(b0Ratio, 3)} | ${b0.p99} ms | ${fmt(c0Ratio, 3)} | ${pct(a.cpu.loader)} / ${pct(b.cpu.loader)} / ${pct(c.cpu.loader)} | ${[a, b, c, b0, c0].map((r) => r.otherLoad.toFixed(2)).join(' / ')} |`,
+      ({ rep, a, b, c, b0, c0, f, bRatio, cRatio, b0Ratio, c0Ratio, fRatio, scored }) =>
+        `| ${rep} | ${scored ? 'yes' : 'no'} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(bRatio, 3)} | ${b.p99} ms | ${fmt(c.rps)} | ${fmt(cRatio, 3)} | ${c.p99} ms | ${fmt(b0Ratio, 3)} | ${b0.p99} ms | ${fmt(c0Ratio, 3)} | ${fmt(fRatio, 3)} | ${f.p99} ms | ${pct(a.cpu.loader)} / ${pct(b.cpu.loader)} / ${pct(c.cpu.loader)} | ${[a, b, c, b0, c0, f].map((r) => r.otherLoad.toFixed(2)).join(' / ')} |`,
     ),
     '',
     'Server CPU: the server process (all threads) in core-seconds per second; near 100 % means its one',
@@ -956,6 +970,20 @@ async function main() {
     CONFIG.serverCore,
     pinned,
   );
+  ports.floor = await freePort();
+  const floor = startProcess(
+    'floor',
+    [...START_NODE_ARGS, 'bench/floor-app.js'],
+    {
+      ...base,
+      NODE_ENV: 'production',
+      BENCH_PORT: String(ports.floor),
+      REDIS_URL: CONFIG.redisUrl,
+      REDIS_KEY_PREFIX: REDIS_PREFIX,
+    },
+    CONFIG.serverCore,
+    pinned,
+  );
   const simulatorUrl = `http://127.0.0.1:${ports.sim}`;
   const sharedEnv = {
     ...base,
@@ -983,6 +1011,8 @@ async function main() {
     simulator,
     simulatorUrl,
     bareUrl: `http://127.0.0.1:${ports.bare}`,
+    floor,
+    floorUrl: `http://127.0.0.1:${ports.floor}`,
     nextOpenid: 0,
   };
   for (const name of Object.keys(APPS)) {
@@ -1000,7 +1030,12 @@ async function main() {
       name === 'limitsOff' && CONFIG.compareBuild
         ? join(CONFIG.compareBuild, 'bench', 'app-entry.js')
         : 'bench/app-entry.js';
-    const args = [...START_NODE_ARGS, ...CONFIG.appNodeArgs, entry];
+    const args = [
+      ...START_NODE_ARGS,
+      ...CONFIG.appNodeArgs,
+      ...(name === 'limitsOff' ? CONFIG.compareNodeArgs : []),
+      entry,
+    ];
     // Only the scored app is profiled.
     const profiled = CONFIG.profile && name === 'default';
     if (profiled) {
@@ -1034,10 +1069,11 @@ async function main() {
     await Promise.all([
       waitForHttp(simulator, `${simulatorUrl}/__sim/requests`),
       waitForHttp(bare, ctx.bareUrl),
+      waitForHttp(floor, `${ctx.floorUrl}/ready`),
       ...Object.values(ctx.apps).map(({ proc, url }) => waitForHttp(proc, `${url}/health/ready`, 60_000)),
     ]);
   } catch (error) {
-    for (const proc of [...procs, simulator, bare])
+    for (const proc of [...procs, simulator, bare, floor])
       console.error(`--- ${proc.name} log tail ---\n${logTail(proc)}`);
     throw error;
   }
@@ -1087,6 +1123,7 @@ async function main() {
   const variant =
     CONFIG.profile ||
     CONFIG.appNodeArgs.length > 0 ||
+    CONFIG.compareNodeArgs.length > 0 ||
     Object.keys(CONFIG.appEnv).length > 0 ||
     CONFIG.compareEnv !== null ||
     CONFIG.compareBuild !== null;
