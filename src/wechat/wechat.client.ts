@@ -139,6 +139,31 @@ export class WechatClient implements OnApplicationShutdown {
     return this.options.timeoutMs;
   }
 
+  /**
+   * One authorization-code exchange, the shape both logins share (jscode2session names the code
+   * `js_code`, sns/oauth2 `code`): the app's secret, the code, `grant_type=authorization_code`; the
+   * secret and the code kept out of every log line and error.
+   */
+  private exchangeCode(
+    api: 'jscode2session' | 'sns/oauth2/access_token',
+    appid: string,
+    path: string,
+    codeParameter: 'js_code' | 'code',
+    code: string,
+  ): Promise<WechatPayload> {
+    const app = this.app(api, appid);
+    if (typeof code !== 'string' || code.length === 0) {
+      throw new WechatApiError({ api, kind: 'CODE_INVALID', detail: 'empty code' });
+    }
+    return this.http.call({
+      api,
+      method: 'GET',
+      path,
+      query: { appid, secret: app.secret, [codeParameter]: code, grant_type: 'authorization_code' },
+      secrets: [app.secret, code],
+    });
+  }
+
   /** Whether `appid` is one of the configured mini programs (the apps `code2Session` serves). */
   hasApp(appid: string): boolean {
     return this.appKind(appid) === 'mini_program';
@@ -156,17 +181,7 @@ export class WechatClient implements OnApplicationShutdown {
    */
   async code2Session(appid: string, code: string): Promise<WechatSession> {
     const api = 'jscode2session';
-    const app = this.app(api, appid);
-    if (typeof code !== 'string' || code.length === 0) {
-      throw new WechatApiError({ api, kind: 'CODE_INVALID', detail: 'empty code' });
-    }
-    const payload = await this.http.call({
-      api,
-      method: 'GET',
-      path: '/sns/jscode2session',
-      query: { appid, secret: app.secret, js_code: code, grant_type: 'authorization_code' },
-      secrets: [app.secret, code],
-    });
+    const payload = await this.exchangeCode(api, appid, '/sns/jscode2session', 'js_code', code);
     const session: WechatSession = {
       openid: requireString(api, payload, 'openid'),
       sessionKey: requireString(api, payload, 'session_key'),
@@ -302,17 +317,7 @@ export class WechatClient implements OnApplicationShutdown {
    */
   async oauthAccessToken(appid: string, code: string): Promise<WechatOAuthToken> {
     const api = 'sns/oauth2/access_token';
-    const app = this.app(api, appid);
-    if (typeof code !== 'string' || code.length === 0) {
-      throw new WechatApiError({ api, kind: 'CODE_INVALID', detail: 'empty code' });
-    }
-    const payload = await this.http.call({
-      api,
-      method: 'GET',
-      path: '/sns/oauth2/access_token',
-      query: { appid, secret: app.secret, code, grant_type: 'authorization_code' },
-      secrets: [app.secret, code],
-    });
+    const payload = await this.exchangeCode(api, appid, '/sns/oauth2/access_token', 'code', code);
     const token: WechatOAuthToken = {
       openid: requireString(api, payload, 'openid'),
       scope: typeof payload.scope === 'string' ? payload.scope : '',
