@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { apiError } from './common/error-catalogue.js';
 import { ErrorResponseFilter } from './http/error-response.filter.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
+import { lazySchemaCompilers } from './http/lazy-schema-compilers.js';
 import { RouteMethods } from './http/route-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { AllConfig } from './config/config.type.js';
@@ -50,6 +51,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     genReqId: generateRequestId,
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     trustProxy: server.trustProxy,
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     ...slowClientLimits(server.requestTimeoutMs),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {

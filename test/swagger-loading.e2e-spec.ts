@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_SIMULATOR_APP } from '../src/wechat-simulator/index.js';
 import { startAppProcess } from './support/app-process.js';
 import { killAndWait } from './support/child-process.js';
@@ -15,14 +16,22 @@ const SWAGGER_MODULES = /\/node_modules\/(@nestjs\/swagger|js-yaml|swagger-ui-di
 /** What class-validator's index brings and the app's validation does not use (http/class-validator.ts). */
 const VALIDATION_INDEX_MODULES =
   /\/node_modules\/(class-validator\/cjs\/index\.js|validator\/index\.js|libphonenumber-js\/)/;
+/** Fastify's validator compiler, which no route of the app needs (http/lazy-schema-compilers.ts). */
+const VALIDATOR_COMPILER_MODULES = /\/node_modules\/@fastify\/ajv-compiler\//;
+/** The directory of each Ajv copy loaded (fast-json-stringify and ajv-formats use it). */
+const AJV_COPY = /^(.*\/node_modules\/ajv)\//;
 
 /**
  * Starts the built server in production, hits the docs and readiness routes, stops it, and returns
  * the status of /docs-json and the Swagger modules the process resolved.
  */
-async function swaggerModulesLoaded(
-  env: Record<string, string>,
-): Promise<{ docs: number; loaded: string[]; validationIndex: string[] }> {
+async function swaggerModulesLoaded(env: Record<string, string>): Promise<{
+  docs: number;
+  loaded: string[];
+  validationIndex: string[];
+  validatorCompiler: string[];
+  ajvCopies: string[];
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'weapp-swagger-loading-'));
   const log = join(dir, 'modules.log');
   const app = await startAppProcess({
@@ -46,6 +55,8 @@ async function swaggerModulesLoaded(
       docs,
       loaded: resolved.filter((url) => SWAGGER_MODULES.test(url)),
       validationIndex: resolved.filter((url) => VALIDATION_INDEX_MODULES.test(url)),
+      validatorCompiler: resolved.filter((url) => VALIDATOR_COMPILER_MODULES.test(url)),
+      ajvCopies: [...new Set(resolved.map((url) => AJV_COPY.exec(url)?.[1]).filter(Boolean))] as string[],
     };
   } finally {
     await killAndWait(app.child);
@@ -54,11 +65,14 @@ async function swaggerModulesLoaded(
 }
 
 describe('@nestjs/swagger is loaded only when the docs are served', () => {
-  test("production (docs off): never loaded; nor class-validator's index, validator.js or libphonenumber-js", async () => {
-    const { docs, loaded, validationIndex } = await swaggerModulesLoaded({});
+  test("production (docs off): never loaded; nor class-validator's index, validator.js, libphonenumber-js or Fastify's validator compiler; one Ajv", async () => {
+    const { docs, loaded, validationIndex, validatorCompiler, ajvCopies } = await swaggerModulesLoaded({});
     expect(docs).toBe(404);
     expect(loaded).toEqual([]);
     expect(validationIndex).toEqual([]);
+    expect(validatorCompiler).toEqual([]);
+    // package.json pins Ajv 8 at the top of node_modules so that its users share one copy.
+    expect(ajvCopies).toEqual([pathToFileURL(resolve('node_modules/ajv')).href]);
   });
 
   test('SWAGGER_ENABLED=true: loaded, and the document served', async () => {
