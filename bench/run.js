@@ -3,7 +3,8 @@
 // limits on) on MariaDB + Redis against the WeChat simulator, and, for comparison only, B and C again
 // on a second instance with RATE_LIMIT_ENABLED=false (B0, C0) and B's floor, a bare Nest app whose guard
 // makes one ioredis GET of the same session (F, bench/floor-app.js); prints and writes bench/results.md (a
-// variant or profiled run writes bench/.tmp/<run>/results.md instead); exits 1 if any request failed
+// variant, a profiled run or one with other measurement settings than the defaults below writes
+// bench/.tmp/<run>/results.md instead); exits 1 if any request failed
 // (a 429 included: the limits must count every request and refuse none).
 // Settings (environment): BENCH_DURATION=10 BENCH_WARMUP=5 BENCH_REPS=3 BENCH_CONNECTIONS=100
 // BENCH_OPENIDS=5000 BENCH_TOKENS=4000 BENCH_QUIET_WAIT=30 (s to wait for an idle machine)
@@ -44,14 +45,23 @@ const SIMULATOR_APP = { appid: 'wx0123456789abcdef', secret: randomBytes(16).toS
 const TARGETS = { bRatio: 0.45, cRatio: 0.07, bP99Ms: 10, rssMb: 200 };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CONFIG = {
-  durationSec: envNumber('BENCH_DURATION', 10),
-  warmupSec: envNumber('BENCH_WARMUP', 5),
-  reps: envNumber('BENCH_REPS', 3),
-  connections: envNumber('BENCH_CONNECTIONS', 100),
-  openidPool: envNumber('BENCH_OPENIDS', 5000),
+/** What a full run measures with; only such a run may write bench/results.md (see resultsFile). */
+const MEASUREMENT_DEFAULTS = {
+  durationSec: 10,
+  warmupSec: 5,
+  reps: 3,
+  connections: 100,
+  openidPool: 5000,
   // Enough sessions that B stays under the default per-session limit (sessionBudget() checks it).
-  tokenPool: envNumber('BENCH_TOKENS', 4000),
+  tokenPool: 4000,
+};
+const CONFIG = {
+  durationSec: envNumber('BENCH_DURATION', MEASUREMENT_DEFAULTS.durationSec),
+  warmupSec: envNumber('BENCH_WARMUP', MEASUREMENT_DEFAULTS.warmupSec),
+  reps: envNumber('BENCH_REPS', MEASUREMENT_DEFAULTS.reps),
+  connections: envNumber('BENCH_CONNECTIONS', MEASUREMENT_DEFAULTS.connections),
+  openidPool: envNumber('BENCH_OPENIDS', MEASUREMENT_DEFAULTS.openidPool),
+  tokenPool: envNumber('BENCH_TOKENS', MEASUREMENT_DEFAULTS.tokenPool),
   profile: process.env.BENCH_PROFILE === '1',
   strict: process.env.BENCH_STRICT === '1',
   quietWaitSec: envNumber('BENCH_QUIET_WAIT', 30),
@@ -1118,9 +1128,11 @@ async function main() {
     peaks[name] = Math.max(app.peak, memoryMb(app.proc.pid)?.hwm ?? 0);
   const summary = summarise(runs, peaks);
   const md = markdown(summary, info, pinned);
-  // bench/results.md describes the app as configured for production; a variant or profiled run writes
-  // next to its logs instead, so it cannot end up in the README by accident.
+  // bench/results.md describes the app as configured for production, measured in a full run; a variant,
+  // a profiled run or a shorter one (BENCH_REPS=1, say) writes next to its logs instead, so that it
+  // cannot end up in the README by accident.
   const variant =
+    Object.entries(MEASUREMENT_DEFAULTS).some(([name, value]) => CONFIG[name] !== value) ||
     CONFIG.profile ||
     CONFIG.appNodeArgs.length > 0 ||
     CONFIG.compareNodeArgs.length > 0 ||
