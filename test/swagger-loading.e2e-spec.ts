@@ -23,9 +23,9 @@ const AJV_COPY = /^(.*\/node_modules\/ajv)\//;
 
 /**
  * Starts the built server in production, hits the docs and readiness routes, stops it, and returns
- * the status of /docs-json and the Swagger modules the process resolved.
+ * the status of /docs-json and, of the modules the process resolved, those each check looks for.
  */
-async function swaggerModulesLoaded(env: Record<string, string>): Promise<{
+async function modulesLoaded(env: Record<string, string>): Promise<{
   docs: number;
   loaded: string[];
   validationIndex: string[];
@@ -64,9 +64,9 @@ async function swaggerModulesLoaded(env: Record<string, string>): Promise<{
   }
 }
 
-describe('@nestjs/swagger is loaded only when the docs are served', () => {
+describe('what the production build loads: @nestjs/swagger only when the docs are served', () => {
   test("production (docs off): never loaded; nor class-validator's index, validator.js, libphonenumber-js or Fastify's validator compiler; one Ajv", async () => {
-    const { docs, loaded, validationIndex, validatorCompiler, ajvCopies } = await swaggerModulesLoaded({});
+    const { docs, loaded, validationIndex, validatorCompiler, ajvCopies } = await modulesLoaded({});
     expect(docs).toBe(404);
     expect(loaded).toEqual([]);
     expect(validationIndex).toEqual([]);
@@ -76,7 +76,7 @@ describe('@nestjs/swagger is loaded only when the docs are served', () => {
   });
 
   test('SWAGGER_ENABLED=true: loaded, and the document served', async () => {
-    const { docs, loaded } = await swaggerModulesLoaded({ SWAGGER_ENABLED: 'true' });
+    const { docs, loaded } = await modulesLoaded({ SWAGGER_ENABLED: 'true' });
     expect(docs).toBe(200);
     expect(loaded).toEqual(expect.arrayContaining([expect.stringContaining('/@nestjs/swagger/')]));
   });
