@@ -22,6 +22,14 @@ process.on('message', async (message) => {
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: 200 });
       await post('Profiler.start');
+      if (process.env.BENCH_PROFILE_ALLOC === '1') {
+        await post('HeapProfiler.enable');
+        await post('HeapProfiler.startSampling', {
+          samplingInterval: 8192,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
       process.send({ profile: 'started' });
     } else if (message?.profile === 'memory') {
       const mb = (bytes) => Math.round(bytes / 1048576);
@@ -37,6 +45,10 @@ process.on('message', async (message) => {
       const { profile } = await post('Profiler.stop');
       const file = join(process.env.BENCH_PROFILE_DIR ?? '.', `${message.name}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
+      if (process.env.BENCH_PROFILE_ALLOC === '1') {
+        const { profile: heap } = await post('HeapProfiler.stopSampling');
+        writeFileSync(file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap));
+      }
       process.send({ profile: 'written', file });
     }
   } catch (error) {

@@ -43,9 +43,9 @@ export function summariseProfile(file, top = 20) {
     const pseudo = !frame.url && frame.functionName.startsWith('(');
     const jsCaller = callers.find((f) => f.url);
     const fn = frame.url
-      ? describe(frame)
+      ? describeFrame(frame)
       : jsCaller && !pseudo
-        ? `${frame.functionName || '(native)'} ← ${describe(jsCaller)}`
+        ? `${frame.functionName || '(native)'} ← ${describeFrame(jsCaller)}`
         : frame.functionName || '(native)';
     functions.set(fn, (functions.get(fn) ?? 0) + us);
     const owner = pseudo ? null : [frame, ...callers].find((f) => f.url && !f.url.startsWith('node:'));
@@ -91,7 +91,8 @@ export function formatSummary(title, summary, top = 15) {
   ].join('\n');
 }
 
-function describe({ functionName, url, lineNumber }) {
+/** `name file:line` of a frame, paths shortened to the package or the app's dist/. */
+export function describeFrame({ functionName, url, lineNumber }) {
   return `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
 }
 
@@ -104,7 +105,8 @@ function shortUrl(url) {
   return dist >= 0 ? path.slice(dist + 1) : path;
 }
 
-function packageOf(url) {
+/** The npm package (or `app: src/<file>.ts`) a script URL belongs to. */
+export function packageOf(url) {
   const path = url.replace(/^file:\/\//, '');
   const modules = path.lastIndexOf('/node_modules/');
   if (modules >= 0) {

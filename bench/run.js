@@ -16,7 +16,7 @@
 // BENCH_COMPARE_BUILD=/tmp/old (B0/C0 run another checkout's build, with the scored app's settings unless
 // BENCH_COMPARE_ENV says otherwise: a before/after within one run, as the VM's speed drifts between runs)
 // BENCH_PROFILE=1 (extra, unscored B and C runs under a CPU profiler, summarised into
-// bench/.tmp/<run>/profile.md) BENCH_STRICT=1 (also exit 2 on a missed target)
+// bench/.tmp/<run>/profile.md; with BENCH_PROFILE_ALLOC=1 also bytes allocated per request) BENCH_STRICT=1 (also exit 2 on a missed target)
 // BENCH_MYSQL_URL (admin connection, default mysql://root@127.0.0.1:3306/) BENCH_REDIS_URL.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { Pool } from 'undici';
+import { formatAllocations, summariseAllocations } from './allocation-summary.js';
 import { formatSummary, summariseProfile } from './profile-summary.js';
 
 /** The node flags of `npm start` (e.g. the heap cap), so the benchmark runs the app as production does. */
@@ -63,6 +64,8 @@ const CONFIG = {
   openidPool: envNumber('BENCH_OPENIDS', MEASUREMENT_DEFAULTS.openidPool),
   tokenPool: envNumber('BENCH_TOKENS', MEASUREMENT_DEFAULTS.tokenPool),
   profile: process.env.BENCH_PROFILE === '1',
+  /** With BENCH_PROFILE=1: also a sampling heap profile of each, as bytes allocated per request. */
+  profileAllocations: process.env.BENCH_PROFILE === '1' && process.env.BENCH_PROFILE_ALLOC === '1',
   strict: process.env.BENCH_STRICT === '1',
   quietWaitSec: envNumber('BENCH_QUIET_WAIT', 30),
   extraReps: envNumber('BENCH_EXTRA_REPS', 2, true),
@@ -1050,6 +1053,7 @@ async function main() {
     const profiled = CONFIG.profile && name === 'default';
     if (profiled) {
       env.BENCH_PROFILE_DIR = TMP;
+      if (CONFIG.profileAllocations) env.BENCH_PROFILE_ALLOC = '1';
       args.unshift('--expose-gc', '--import', './bench/cpu-profile-hook.js');
     }
     const proc = startProcess(
@@ -1208,6 +1212,11 @@ async function profileRuns(ctx) {
     sections.push(
       formatSummary(`${run.label}: ${fmt(run.rps)} req/s under the profiler`, summariseProfile(file)),
     );
+    if (CONFIG.profileAllocations) {
+      const heapFile = file.replace(/\.cpuprofile$/, '.heapprofile');
+      const title = `${run.label}: allocations over ${fmt(run.ok)} answered requests`;
+      sections.push(formatAllocations(title, summariseAllocations(heapFile, run.ok)));
+    }
   }
   sections.push(await appMemory(ctx, 'after the profiled runs'), '');
   return sections.join('\n');
