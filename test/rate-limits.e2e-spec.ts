@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hashSessionToken } from '../src/auth/session/session-token.js';
 import { http } from './support/http.js';
 import { newOpenid, startTestStack, type TestStack } from './support/test-stack.js';
 
@@ -138,5 +139,26 @@ describe('the per-user WeChat-call budget by default', () => {
     }
     expect(statuses.slice(0, 20).every((status) => status === 200)).toBe(true);
     expect(statuses[20]).toBe(429);
+  });
+
+  test('the per-session default (600 a minute) is counted in slices of 30: exactly 600 pass, then 429', async () => {
+    const token = await stack.loginToken();
+    const counter = `${stack.redisPrefix}ratelimit:{session:${hashSessionToken(token)}}`;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 601; i++) {
+      const { status } = await http('GET', `${stack.url}/users/me`, { token });
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      // Redis holds the slices reserved so far, not one count per request.
+      if (i === 0 || i === 31) expect(Number(await stack.redis.get(counter))).toBe(i === 0 ? 30 : 60);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 600, 429: 1 });
+    const refused = await http('GET', `${stack.url}/users/me`, { token });
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Other sessions keep their own budget.
+    expect((await http('GET', `${stack.url}/users/me`, { token: await stack.loginToken() })).status).toBe(
+      200,
+    );
   });
 });

@@ -88,7 +88,7 @@ export class RateLimitGuard implements CanActivate {
 
   private start(key: string, windowMs: number, limit: number): PendingHit {
     const pending = new PendingHit(limit);
-    this.store.count(key, windowMs, pending.settle);
+    this.store.count(key, windowMs, pending.settle, limit);
     return pending;
   }
 

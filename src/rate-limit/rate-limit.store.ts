@@ -3,6 +3,7 @@ import { withDeadline } from '../redis/deadline.js';
 import type { RedisBatcher } from '../redis/redis-batcher.js';
 import { RedisScript } from '../redis/redis-script.js';
 import { errorMessage } from '../common/error-message.js';
+import { BudgetSlices, sliceSize, type Reservation } from './budget-slices.js';
 
 /** The state of one fixed-window counter after a hit. */
 export interface RateLimitHit {
@@ -17,24 +18,31 @@ export interface RateLimitHit {
 export abstract class RateLimitStore {
   /**
    * Counts a hit and calls `done` with the counter's state, never with an error (a store that cannot
-   * count fails open). The callback form is for the guarded path: no promise per request.
+   * count fails open). The callback form is for the guarded path: no promise per request. `limit`, the
+   * limit the caller checks the count against, lets a store count in slices (RedisRateLimitStore);
+   * without it every hit is counted as it comes.
    */
-  abstract count(key: string, windowMs: number, done: (hit: RateLimitHit) => void): void;
+  abstract count(key: string, windowMs: number, done: (hit: RateLimitHit) => void, limit?: number): void;
 
   hit(key: string, windowMs: number): Promise<RateLimitHit> {
     return new Promise((resolve) => this.count(key, windowMs, resolve));
   }
 }
 
-// Atomic per key: count the hit and start the window on the first one. Any number of keys (the hits
-// of one event-loop turn), each with its window in ARGV; answers count and TTL for each, flat.
+// Atomic per key: add the hit (or a slice of hits, BudgetSlices) and start the window on the first one.
+// Any number of keys (the hits of one event-loop turn), with window and amount in ARGV; answers the count
+// and the TTL of each, flat. A counter found without a TTL gets one rather than living forever.
 const HIT = new RedisScript(`
 local out = {}
 for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  local n = redis.call('INCRBY', key, ARGV[2 * i])
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    ttl = tonumber(ARGV[2 * i - 1])
+    redis.call('PEXPIRE', key, ttl)
+  end
   out[2 * i - 1] = n
-  out[2 * i] = redis.call('PTTL', key)
+  out[2 * i] = ttl
 end
 return out
 `);
@@ -52,20 +60,25 @@ const WARNING_INTERVAL_MS = 10_000;
 interface QueuedHit {
   key: string;
   windowMs: number;
-  done: (hit: RateLimitHit) => void;
+  amount: number;
+  done: (reply: Reservation | null) => void;
 }
 
 /**
  * Counters in Redis, sent through the auth module's batcher: the hits of one event-loop turn leave as
  * one script call in that turn's batch, the one that carries the session reads (a per-session hit is
  * started together with its read by SessionCounterHook). So the limits add no round trip, and one
- * command per batch rather than one per request (ioredis' cost is per command). On Redis Cluster,
- * where keys of one call must share a slot, each hit is a call of its own.
+ * command per batch rather than one per request (ioredis' cost is per command). Limits of 40 or more
+ * are counted in slices (BudgetSlices), so most hits make no command at all. On Redis Cluster, where
+ * keys of one call must share a slot, each hit is a call of its own.
  */
 export class RedisRateLimitStore extends RateLimitStore {
   private readonly logger = new Logger('RateLimit');
   private lastWarning = 0;
   private queued: QueuedHit[] = [];
+  private readonly slices = new BudgetSlices((key, windowMs, amount, done) =>
+    this.add(key, windowMs, amount, done),
+  );
 
   constructor(
     private readonly batch: RedisBatcher,
@@ -74,9 +87,22 @@ export class RedisRateLimitStore extends RateLimitStore {
     super();
   }
 
-  count(key: string, windowMs: number, done: (hit: RateLimitHit) => void): void {
+  count(key: string, windowMs: number, done: (hit: RateLimitHit) => void, limit = 0): void {
+    if (sliceSize(limit) > 1 && this.slices.take(key, windowMs, limit, done)) return;
+    this.add(key, windowMs, 1, (reply) =>
+      done(reply ? { count: reply.total, resetInMs: reply.ttlMs } : { count: 0, resetInMs: windowMs }),
+    );
+  }
+
+  /** Adds `amount` to the counter in this turn's script call. */
+  private add(
+    key: string,
+    windowMs: number,
+    amount: number,
+    done: (reply: Reservation | null) => void,
+  ): void {
     // The braces are a Cluster hash tag; the key is one key, so any node may own it.
-    this.queued.push({ key: `${this.prefix}ratelimit:{${key}}`, windowMs, done });
+    this.queued.push({ key: `${this.prefix}ratelimit:{${key}}`, windowMs, amount, done });
     if (this.queued.length === 1) this.batch.beforeFlush(this.send);
   }
 
@@ -89,17 +115,15 @@ export class RedisRateLimitStore extends RateLimitStore {
 
   private countAll(hits: QueuedHit[]): void {
     const keys = hits.map(({ key }) => key);
-    const windows = hits.map(({ windowMs }) => windowMs);
-    withDeadline(HIT.run(this.batch, keys, windows), HIT_TIMEOUT_MS).then(
+    const args = hits.flatMap(({ windowMs, amount }) => [windowMs, amount]);
+    withDeadline(HIT.run(this.batch, keys, args), HIT_TIMEOUT_MS).then(
       (reply) => {
         const counts = reply as number[];
-        hits.forEach(({ done }, i) =>
-          done({ count: counts[2 * i], resetInMs: Math.max(counts[2 * i + 1], 0) }),
-        );
+        hits.forEach(({ done }, i) => done({ total: counts[2 * i], ttlMs: Math.max(counts[2 * i + 1], 0) }));
       },
       (error: unknown) => {
         this.warn(error);
-        for (const { windowMs, done } of hits) done({ count: 0, resetInMs: windowMs });
+        for (const { done } of hits) done(null);
       },
     );
   }
@@ -111,6 +135,7 @@ export class RedisRateLimitStore extends RateLimitStore {
   }
 }
 
+/** Exact counters in memory, for development: one process, so no slices. */
 export class MemoryRateLimitStore extends RateLimitStore {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
