@@ -7,7 +7,7 @@
 //   node bench/allocation-summary.js bench/.tmp/<run>/B.heapprofile <requests> [top]
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { describeFrame, packageOf } from './profile-summary.js';
+import { describeFrame, packageOf, summaryMarkdown } from './profile-summary.js';
 
 const PROFILER_FRAMES = /node:inspector|bench\/cpu-profile-hook\.js/;
 
@@ -48,23 +48,16 @@ export function summariseAllocations(file, requests, top = 20) {
 
 /** A Markdown rendering of {@link summariseAllocations}. */
 export function formatAllocations(title, summary, top = 15) {
-  const table = (heading, rows) => [
-    `| ${heading} | bytes per request | share |`,
-    '| --- | ---: | ---: |',
-    ...rows
-      .slice(0, top)
-      .map((r) => `| \`${r.name}\` | ${Math.round(r.bytesPerRequest)} | ${(r.share * 100).toFixed(1)} % |`),
-  ];
-  return [
-    `#### ${title}`,
-    '',
-    `Allocated: ${Math.round(summary.bytesPerRequest).toLocaleString('en-US')} bytes per request (sampled, garbage included).`,
-    '',
-    ...table('Package (with the Node and native work it called)', summary.packages),
-    '',
-    ...table('Function (self)', summary.functions),
-    '',
-  ].join('\n');
+  return summaryMarkdown({
+    title,
+    intro: `Allocated: ${Math.round(summary.bytesPerRequest).toLocaleString('en-US')} bytes per request (sampled, garbage included).`,
+    columns: ['bytes per request', 'share'],
+    value: (row) => Math.round(row.bytesPerRequest),
+    packages: summary.packages,
+    functions: summary.functions,
+    functionsHeading: 'Function (self)',
+    top,
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

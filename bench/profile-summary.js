@@ -72,21 +72,45 @@ export function summariseProfile(file, top = 20) {
 
 /** A Markdown rendering of {@link summariseProfile}. */
 export function formatSummary(title, summary, top = 15) {
+  return summaryMarkdown({
+    title,
+    intro: `Busy ${summary.busyMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms (the profiler's own ${summary.profilerMs.toFixed(0)} ms left out).`,
+    columns: ['ms', 'share of busy'],
+    value: (row) => row.ms.toFixed(0),
+    packages: summary.packages,
+    functions: summary.functions,
+    functionsHeading: 'Function (self time)',
+    top,
+  });
+}
+
+/**
+ * The Markdown both summaries print (this one and allocation-summary.js): a title and a line, then the
+ * package table and the function table, each row a name, a value and its share.
+ */
+export function summaryMarkdown({
+  title,
+  intro,
+  columns,
+  value,
+  packages,
+  functions,
+  functionsHeading,
+  top,
+}) {
   const table = (heading, rows) => [
-    `| ${heading} | ms | share of busy |`,
+    `| ${heading} | ${columns[0]} | ${columns[1]} |`,
     '| --- | ---: | ---: |',
-    ...rows
-      .slice(0, top)
-      .map((r) => `| \`${r.name}\` | ${r.ms.toFixed(0)} | ${(r.share * 100).toFixed(1)} % |`),
+    ...rows.slice(0, top).map((r) => `| \`${r.name}\` | ${value(r)} | ${(r.share * 100).toFixed(1)} % |`),
   ];
   return [
     `#### ${title}`,
     '',
-    `Busy ${summary.busyMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms (the profiler's own ${summary.profilerMs.toFixed(0)} ms left out).`,
+    intro,
     '',
-    ...table('Package (with the Node and native work it called)', summary.packages),
+    ...table('Package (with the Node and native work it called)', packages),
     '',
-    ...table('Function (self time)', summary.functions),
+    ...table(functionsHeading, functions),
     '',
   ].join('\n');
 }
