@@ -8,7 +8,7 @@ export interface BatchedLineWriterOptions {
 }
 
 /**
- * Log lines collected in an array and written to a file descriptor in batches of ~4 kB, as one
+ * Log lines collected in an array and written to a file descriptor in batches (4 kB unless told), as one
  * `write(2)` each. Replaces pino's sonic-boom buffer, which appends every line to one growing string
  * and measures its byte length on each write: that re-copies up to 16 kB per line and was 17 % of
  * all memory a guarded request allocated, with the GC work that follows (bench/).
