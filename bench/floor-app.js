@@ -1,14 +1,15 @@
 // Scenario F of `npm run bench`: the floor of B, what Nest on Fastify costs with nothing of ours. One
 // global guard reads the session record B's token names with one ioredis GET (the same key, in the
 // same Redis) and parses it; the route answers the cached profile. No logging, metrics, rate limits,
-// headers, deadline or batching. Plain JavaScript with the decorators applied by hand, so it runs
-// without a build step. Port from BENCH_PORT; REDIS_URL and REDIS_KEY_PREFIX as the app's.
+// headers, deadline or batching. Plain JavaScript with the decorators applied by hand; it takes only the
+// token hash from the build (`npm run bench` builds first). Port from BENCH_PORT; REDIS_URL and
+// REDIS_KEY_PREFIX as the app's.
 import 'reflect-metadata';
-import { createHash } from 'node:crypto';
 import { Controller, Get, Injectable, Module, Req } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
+import { hashSessionToken } from '../dist/src/auth/session/session-token.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = process.env.REDIS_KEY_PREFIX ?? 'wxauth:';
@@ -19,9 +20,8 @@ class SessionGuard {
     if (request.url === '/ready') return true;
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     if (!token) return false;
-    // As the app keys sessions (src/auth/session/session-token.ts, redis-session.store.ts).
-    const hash = createHash('sha256').update(token).digest('base64url');
-    return redis.get(`${prefix}session:{${hash}}`).then((json) => {
+    // The app's own token hash and session key (src/auth/session/redis-session.store.ts).
+    return redis.get(`${prefix}session:{${hashSessionToken(token)}}`).then((json) => {
       if (json === null) return false;
       request.session = JSON.parse(json);
       return true;

@@ -54,9 +54,8 @@ export function createRootLogger(level: string, destination?: DestinationStream)
 const FLUSH_INTERVAL_MS = 500;
 /**
  * ~80 request lines per write(2). At 4 kB (~20 lines) the writes were still 1.6 % of a guarded
- * request's CPU under load (bench/, BENCH_PROFILE=1). A batch over 4 kB is not atomic on a pipe shared
- * by several writers; neither was a 4 kB one (it is flushed once it reaches the size, with the line
- * that got it there), and one process writes its own stdout.
+ * request's CPU under load (bench/, BENCH_PROFILE=1). Pipe atomicity (4 kB) was never kept: a batch is
+ * flushed once it passes its size. It needs no keeping, since this process is its stdout's one writer.
  */
 const BATCH_LENGTH = 16 * 1024;
 
